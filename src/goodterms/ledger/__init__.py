@@ -1,0 +1,1 @@
+"""The client ledger: model, storage, import."""

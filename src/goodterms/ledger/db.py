@@ -1,0 +1,64 @@
+"""Open the ledger database (SQLite by default, PostgreSQL for teams) and migrate it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///goodterms.db"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """Return the database URL: the one given, else GOODTERMS_DATABASE_URL, else ./goodterms.db."""
+    return url or os.environ.get("GOODTERMS_DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine; SQLite gets WAL and enforced foreign keys."""
+    resolved = make_url(resolve_url(url))
+    if resolved.get_backend_name() == "sqlite":
+        engine = create_engine(resolved, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
+        resolved = resolved.set(drivername="postgresql+psycopg")
+    return create_engine(resolved, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Return the Alembic configuration for the packaged migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("goodterms") / "migrations"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (idempotent)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session inside one transaction: committed on success, rolled back on error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,340 @@
+"""The ledger's tables: one business, its clients, and everything that happens with them.
+
+Every record that comes from an import keeps the source's own id in ``ext_id`` (unique per
+table) and a ``digest`` of its content, so that re-importing is idempotent and a changed record
+is an update that gets recorded in ``record_changes``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from goodterms.ledger.types import Fixed2, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Fixed2(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+class Imported:
+    """Columns shared by every record that an import can create."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ext_id: Mapped[str] = mapped_column(String(200), unique=True)
+    digest: Mapped[str | None] = mapped_column(String(32))
+
+
+class Business(Imported, Base):
+    __tablename__ = "business"
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    email: Mapped[str | None] = mapped_column(String(320))
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
+    target_hourly_rate: Mapped[Decimal | None]
+    response_target_hours: Mapped[Decimal | None]
+
+
+class Client(Imported, Base):
+    __tablename__ = "clients"
+    name: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    emails: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phones: Mapped[list[str]] = mapped_column(JSON, default=list)
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    address: Mapped[str | None] = mapped_column(Text)
+    rate: Mapped[Decimal | None]
+    rate_unit: Mapped[str] = mapped_column(String(20), default="hour")
+    billing: Mapped[str | None] = mapped_column(String(200))
+    payment_terms_days: Mapped[int] = mapped_column(Integer, default=14)
+    payment_day: Mapped[int | None] = mapped_column(Integer)
+    response_target_hours: Mapped[Decimal | None]
+    started: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    prospect: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (CheckConstraint("status in ('active','paused','ended')", name="status"),)
+
+
+class Staff(Imported, Base):
+    __tablename__ = "staff"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str | None] = mapped_column(String(50))
+
+
+class Request(Imported, Base):
+    __tablename__ = "requests"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(50), default="general")
+    deadline: Mapped[datetime | None]
+    promised_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    chases: Mapped[int] = mapped_column(Integer, default=0)
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True)
+    __table_args__ = (
+        CheckConstraint("status in ('open','waiting','answered','closed')", name="status"),
+        Index("ix_requests_client_at", "client_id", "at"),
+    )
+
+
+class Contact(Imported, Base):
+    __tablename__ = "contacts"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[str] = mapped_column(String(8))
+    answered: Mapped[bool] = mapped_column(Boolean, default=True)
+    duration_s: Mapped[int] = mapped_column(Integer, default=0)
+    subject: Mapped[str | None] = mapped_column(String(500))
+    text: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)
+    response: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(String(320))
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    in_reply_to: Mapped[str | None] = mapped_column(String(500))
+    tone: Mapped[str | None] = mapped_column(String(12))
+    tone_score: Mapped[float | None]
+    staff_mark: Mapped[str | None] = mapped_column(String(10))
+    __table_args__ = (
+        CheckConstraint("channel in ('call','email','sms','voicemail','chat','meeting')", name="channel"),
+        CheckConstraint("direction in ('inbound','outbound')", name="direction"),
+        CheckConstraint("duration_s >= 0", name="duration"),
+        Index("ix_contacts_client_at", "client_id", "at"),
+        Index("ix_contacts_message_id", "message_id"),
+    )
+
+
+class Reply(Imported, Base):
+    __tablename__ = "replies"
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+    resolves: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Delivery(Imported, Base):
+    __tablename__ = "deliveries"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    title: Mapped[str] = mapped_column(String(500))
+    hours: Mapped[Decimal] = mapped_column(Fixed2, default=Decimal(0))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_deliveries_client_at", "client_id", "at"),)
+
+
+class ApprovalAsk(Imported, Base):
+    __tablename__ = "approval_asks"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (
+        CheckConstraint("kind in ('approval','feedback','question','asset')", name="kind"),
+        Index("ix_approval_asks_client_at", "client_id", "at"),
+    )
+
+
+class ApprovalAnswer(Imported, Base):
+    __tablename__ = "approval_answers"
+    ask_id: Mapped[int] = mapped_column(ForeignKey("approval_asks.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (CheckConstraint("outcome in ('approved','changes','answered')", name="outcome"),)
+
+
+class Invoice(Imported, Base):
+    __tablename__ = "invoices"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    issued: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount"),)
+
+
+class Payment(Imported, Base):
+    __tablename__ = "payments"
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    amount: Mapped[Decimal]
+    __table_args__ = (CheckConstraint("amount > 0", name="amount"),)
+
+
+class Concession(Imported, Base):
+    __tablename__ = "concessions"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(12))
+    asked: Mapped[bool] = mapped_column(Boolean, default=True)
+    granted: Mapped[bool] = mapped_column(Boolean, default=False)
+    value: Mapped[Decimal] = mapped_column(Fixed2, default=Decimal(0))
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint(
+            "kind in ('discount','free_trial','free_work','rush_no_fee','extension')", name="kind"
+        ),
+        CheckConstraint("value >= 0", name="value"),
+    )
+
+
+class WorkLog(Imported, Base):
+    __tablename__ = "work_logs"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    minutes: Mapped[int] = mapped_column(Integer)
+    billable: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("minutes >= 0", name="minutes"),
+        Index("ix_work_logs_client_at", "client_id", "at"),
+    )
+
+
+class StaffNote(Imported, Base):
+    __tablename__ = "staff_notes"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+    feeling: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (CheckConstraint("feeling between -2 and 2", name="feeling"),)
+
+
+class Account(Imported, Base):
+    __tablename__ = "accounts"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    service: Mapped[str] = mapped_column(String(200))
+    handle: Mapped[str] = mapped_column(String(300))
+    access: Mapped[str] = mapped_column(String(50), default="admin")
+    transferred_at: Mapped[datetime | None]
+
+
+class ImportRun(Base):
+    """One file imported: what it was and what it changed."""
+
+    __tablename__ = "import_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecordChange(Base):
+    """A record that an import changed: which one, when, and what it held before."""
+
+    __tablename__ = "record_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id", ondelete="SET NULL"))
+    table_name: Mapped[str] = mapped_column(String(40))
+    ext_id: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class UnmatchedMessage(Base):
+    """Mail that matched no client: kept so that nobody's message is silently dropped."""
+
+    __tablename__ = "unmatched_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(500), unique=True)
+    sender: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class Outbox(Base):
+    """Messages to send: stored first, sent after, exactly once (``key`` is the idempotency key)."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Blob(Base):
+    """Named binary state of the business, e.g. its own tone model."""
+
+    __tablename__ = "blobs"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime]
+
+
+#: Tables in the order their rows may be inserted (parents before children).
+IMPORT_ORDER: tuple[type[Imported], ...] = (
+    Business,
+    Client,
+    Staff,
+    Request,
+    Contact,
+    Reply,
+    Delivery,
+    ApprovalAsk,
+    ApprovalAnswer,
+    Invoice,
+    Payment,
+    Concession,
+    WorkLog,
+    StaffNote,
+    Account,
+)

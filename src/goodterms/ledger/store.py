@@ -1,0 +1,223 @@
+"""Save imported events: idempotent upserts in batches, parents before children, one transaction.
+
+The importer hands events here in file order. Rows are buffered per table and flushed in
+``IMPORT_ORDER``; references (``client``, ``staff`` ...) are resolved by source id against what
+is already stored or flushed, so a record may refer to anything earlier in the file or in the
+database. A record whose source id is stored with the same digest is left alone; with another
+digest it is updated and the old values are kept in ``record_changes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+
+from goodterms.ledger import models as m
+from goodterms.ledger.events import AnyEvent, Event
+from goodterms.ledger.importers.jsonl import ParsedEvent
+from goodterms.ledger.problems import ImportProblem
+
+TABLE_OF: dict[str, type[m.Imported]] = {
+    "business": m.Business,
+    "client": m.Client,
+    "staff": m.Staff,
+    "contact": m.Contact,
+    "request": m.Request,
+    "reply": m.Reply,
+    "delivery": m.Delivery,
+    "approval_ask": m.ApprovalAsk,
+    "approval_answer": m.ApprovalAnswer,
+    "invoice": m.Invoice,
+    "payment": m.Payment,
+    "concession": m.Concession,
+    "work": m.WorkLog,
+    "note": m.StaffNote,
+    "account": m.Account,
+}
+
+#: Event field that refers to another record -> (column, table referred to).
+REFERENCES: dict[str, tuple[str, type[m.Imported]]] = {
+    "client": ("client_id", m.Client),
+    "staff": ("staff_id", m.Staff),
+    "request": ("request_id", m.Request),
+    "delivery": ("delivery_id", m.Delivery),
+    "ask": ("ask_id", m.ApprovalAsk),
+    "invoice": ("invoice_id", m.Invoice),
+}
+
+_ORDER = {model: i for i, model in enumerate(m.IMPORT_ORDER)}
+_LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit
+
+
+def table_of(model: type[m.Base] | type[m.Imported]) -> Table:
+    """Return the Core table of a mapped class."""
+    table = model.__table__  # type: ignore[union-attr]
+    assert isinstance(table, Table)
+    return table
+
+
+@dataclass
+class _Pending:
+    line: int
+    ext_id: str
+    digest: str
+    row: dict[str, Any]
+    refs: dict[str, str]
+
+
+@dataclass
+class ImportCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+
+def event_row(event: Event) -> tuple[dict[str, Any], dict[str, str]]:
+    """Split an event into its column values and its references by source id."""
+    data = event.model_dump(exclude={"type", "id"})
+    refs = {name: data.pop(name) for name in REFERENCES if name in data}
+    refs = {name: value for name, value in refs.items() if value is not None}
+    if "hours" in data and isinstance(data["hours"], dict):
+        data["hours"] = {day: [list(span) for span in spans] for day, spans in data["hours"].items()}
+    if "holidays" in data:
+        data["holidays"] = [d.isoformat() for d in data["holidays"]]
+    return data, refs
+
+
+class Writer:
+    """Buffer and write one file's events on a connection inside the caller's transaction."""
+
+    def __init__(self, conn: Connection, path: str, *, batch: int = 5000) -> None:
+        self.conn = conn
+        self.path = path
+        self.batch = batch
+        self.pending: dict[type[m.Imported], dict[str, _Pending]] = {}
+        self.size = 0
+        self.ids: dict[type[m.Imported], dict[str, int]] = {model: {} for model in m.IMPORT_ORDER}
+        self.counts = ImportCounts()
+        self.run_id: int | None = None
+        self.changes: list[dict[str, Any]] = []
+
+    def add(self, parsed: ParsedEvent) -> None:
+        event: AnyEvent = parsed.event
+        model = TABLE_OF[event.type]
+        row, refs = event_row(event)
+        bucket = self.pending.setdefault(model, {})
+        if event.id not in bucket:
+            self.size += 1
+        bucket[event.id] = _Pending(parsed.line, event.id, parsed.digest, row, refs)
+        self.counts.by_type[event.type] = self.counts.by_type.get(event.type, 0) + 1
+        if self.size >= self.batch:
+            self.flush()
+
+    def add_many(self, events: Iterable[ParsedEvent]) -> None:
+        for parsed in events:
+            self.add(parsed)
+
+    def flush(self) -> None:
+        for model in sorted(self.pending, key=_ORDER.__getitem__):
+            self._flush_table(model, list(self.pending[model].values()))
+        self.pending.clear()
+        self.size = 0
+
+    def _resolve(self, model: type[m.Imported], ext_ids: set[str]) -> dict[str, int]:
+        known = self.ids[model]
+        missing = [e for e in ext_ids if e not in known]
+        table = table_of(model)
+        for i in range(0, len(missing), _LOOKUP_CHUNK):
+            chunk = missing[i : i + _LOOKUP_CHUNK]
+            for ext_id, pk in self.conn.execute(
+                select(table.c.ext_id, table.c.id).where(table.c.ext_id.in_(chunk))
+            ):
+                known[ext_id] = pk
+        return known
+
+    def _flush_table(self, model: type[m.Imported], rows: list[_Pending]) -> None:
+        table = table_of(model)
+        for ref_name, (column, parent) in REFERENCES.items():
+            wanted = {p.refs[ref_name] for p in rows if ref_name in p.refs}
+            if not wanted:
+                continue
+            known = self._resolve(parent, wanted)
+            for p in rows:
+                ext = p.refs.get(ref_name)
+                if ext is None:
+                    p.row[column] = None
+                    continue
+                if ext not in known:
+                    raise ImportProblem(
+                        self.path,
+                        p.line,
+                        ref_name,
+                        f"refers to {table_of(parent).name} id {ext!r}, which is neither stored nor "
+                        "earlier in this file",
+                    )
+                p.row[column] = known[ext]
+        existing: dict[str, tuple[int, str | None]] = {}
+        ext_ids = [p.ext_id for p in rows]
+        for i in range(0, len(ext_ids), _LOOKUP_CHUNK):
+            chunk = ext_ids[i : i + _LOOKUP_CHUNK]
+            for ext_id, pk, digest in self.conn.execute(
+                select(table.c.ext_id, table.c.id, table.c.digest).where(table.c.ext_id.in_(chunk))
+            ):
+                existing[ext_id] = (pk, digest)
+        new: list[dict[str, Any]] = []
+        changed: list[_Pending] = []
+        for p in rows:
+            found = existing.get(p.ext_id)
+            if found is None:
+                new.append({**p.row, "ext_id": p.ext_id, "digest": p.digest})
+            elif found[1] == p.digest:
+                self.counts.unchanged += 1
+            else:
+                changed.append(p)
+        if new:
+            self.conn.execute(insert(table), new)
+            self.counts.inserted += len(new)
+            self._resolve(model, {r["ext_id"] for r in new})
+        if changed:
+            self._update(model, changed, existing)
+
+    def _update(
+        self, model: type[m.Imported], changed: list[_Pending], existing: dict[str, tuple[int, str | None]]
+    ) -> None:
+        table = table_of(model)
+        now = datetime.now(UTC)
+        ids = [existing[p.ext_id][0] for p in changed]
+        before = {
+            row._mapping["id"]: dict(row._mapping)
+            for row in self.conn.execute(select(table).where(table.c.id.in_(ids)))
+        }
+        for p in changed:
+            pk = existing[p.ext_id][0]
+            old = {k: _jsonable(v) for k, v in before[pk].items()}
+            self.changes.append({"table_name": table.name, "ext_id": p.ext_id, "at": now, "before": old})
+            values = {**p.row, "digest": p.digest}
+            self.conn.execute(update(table).where(table.c.id == bindparam("_pk")), [{**values, "_pk": pk}])
+        self.counts.updated += len(changed)
+        self.ids[model].update({p.ext_id: existing[p.ext_id][0] for p in changed})
+
+    def finish(self, run_id: int) -> None:
+        self.flush()
+        if self.changes:
+            rc = table_of(m.RecordChange)
+            self.conn.execute(insert(rc), [{**c, "import_run_id": run_id} for c in self.changes])
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (int, float, str, bool, list, dict)) or value is None:
+        return value
+    return str(value)

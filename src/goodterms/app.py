@@ -1,0 +1,57 @@
+"""The one application object behind the CLI, the web app and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from goodterms.calendar import BusinessCalendar
+from goodterms.ledger import models as m
+from goodterms.ledger.db import make_engine, migrate, resolve_url
+from goodterms.settings import BusinessSettings, Settings, load_settings
+
+
+@dataclass
+class Goodterms:
+    """Settings plus a migrated database: what every front door needs."""
+
+    settings: Settings
+    engine: Engine
+
+    @classmethod
+    def open(cls, db_url: str | None = None, config_path: str | None = None) -> Goodterms:
+        """Read settings, open the database and bring its schema up to date."""
+        settings = load_settings(config_path)
+        engine = make_engine(resolve_url(db_url or settings.database_url))
+        migrate(engine)
+        return cls(settings, engine)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    def business(self) -> BusinessSettings:
+        """Return the business settings: the ledger's business record if any, else goodterms.toml."""
+        with self.sessions() as session:
+            row = session.scalars(select(m.Business).order_by(m.Business.id).limit(1)).first()
+        if row is None:
+            return self.settings.business
+        return BusinessSettings(
+            name=row.name,
+            timezone=row.timezone,
+            currency=row.currency,
+            language=row.language,
+            email=row.email,
+            hours={day: [(s[0], s[1]) for s in spans] for day, spans in row.hours.items()},
+            holidays=list(row.holidays),
+            target_hourly_rate=row.target_hourly_rate,
+            response_target_hours=row.response_target_hours or self.settings.business.response_target_hours,
+        )
+
+    def calendar(self) -> BusinessCalendar:
+        """Return the business's opening-hours calendar."""
+        biz = self.business()
+        return BusinessCalendar.from_settings(biz.timezone, biz.hours, biz.holidays)

@@ -147,6 +147,9 @@ class ContactEvent(Event):
     tone: Literal["polite", "neutral", "frustrated", "hostile"] | None = Field(
         None, description="Tone if the source already knows it; otherwise goodterms reads it from text."
     )
+    sender: str | None = Field(None, max_length=320, description="Sender address or number, as received.")
+    message_id: str | None = Field(None, max_length=500, description="Message-ID of an e-mail.")
+    in_reply_to: str | None = Field(None, max_length=500, description="In-Reply-To of an e-mail.")
 
 
 class RequestEvent(Event):

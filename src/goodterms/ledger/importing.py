@@ -9,16 +9,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import mailbox
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, insert, select
 
 from goodterms.ledger import models as m
-from goodterms.ledger.importers.jsonl import ParsedEvent, parse_stream
+from goodterms.ledger.importers.calls import parse_calls, phone_key
+from goodterms.ledger.importers.jsonl import ParsedEvent, parse_line, parse_stream
+from goodterms.ledger.importers.mail import ParsedMail, parse_mail
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.store import ImportCounts, Writer, table_of
 
@@ -163,3 +166,224 @@ def import_event_dicts(
     stream = io.BufferedReader(_Lines(), buffer_size=1 << 20)
     counts = write_events(engine, parse_stream(stream, name), path=name, kind="jsonl", sha=sha.hexdigest)
     return ImportResult(name, "jsonl", counts)
+
+
+def _validated(events: Iterable[tuple[int, dict[str, Any]]], path: str) -> Iterator[ParsedEvent]:
+    for line, event in events:
+        parsed = parse_line(json.dumps(event, ensure_ascii=False, default=str).encode(), line, path)
+        if parsed is not None:
+            yield parsed
+
+
+def _store_unmatched(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    table = table_of(m.UnmatchedMessage)
+    keys = [r["message_key"] for r in rows]
+    known = set(conn.scalars(select(table.c.message_key).where(table.c.message_key.in_(keys))))
+    fresh = {r["message_key"]: r for r in rows if r["message_key"] not in known}
+    if fresh:
+        conn.execute(insert(table), list(fresh.values()))
+
+
+def _client_index(engine: Engine) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Return client source ids by e-mail address, by mail domain and by phone key."""
+    by_addr: dict[str, str] = {}
+    by_domain: dict[str, str] = {}
+    by_phone: dict[str, str] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(m.Client.ext_id, m.Client.emails, m.Client.domains, m.Client.phones).order_by(m.Client.id)
+        )
+        for ext_id, emails, domains, phones in rows:
+            for addr in emails or []:
+                by_addr.setdefault(addr.lower(), ext_id)
+                by_domain.setdefault(addr.lower().rpartition("@")[2], ext_id)
+            for domain in domains or []:
+                by_domain[domain.lower()] = ext_id
+            for phone in phones or []:
+                by_phone.setdefault(phone_key(phone), ext_id)
+    return by_addr, by_domain, by_phone
+
+
+def import_calls(
+    engine: Engine, path: Path, *, preset: str | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Import a phone-system call-log CSV; calls from unknown numbers are kept as unmatched."""
+    name = str(path)
+    _, _, phones = _client_index(engine)
+    unmatched: list[dict[str, Any]] = []
+    sha = hashlib.sha256()
+
+    def events() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            with path.open("rb") as raw:
+                data = raw.read()
+        except OSError as exc:
+            raise ImportProblem(name, None, None, f"cannot open: {exc.strerror}") from None
+        sha.update(data)
+        if progress is not None:
+            progress(len(data))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ImportProblem(name, line, None, f"not valid UTF-8 (byte {exc.start + 1})") from None
+        for line, event, what in parse_calls(
+            text.splitlines(keepends=True), path=name, phones=phones, preset=preset
+        ):
+            if event is None:
+                unmatched.append(
+                    {
+                        "message_key": f"{name}:{line}",
+                        "sender": what.split()[2],
+                        "subject": what,
+                        "at": None,
+                        "source": name,
+                        "reason": "no client has this phone number",
+                        "text": None,
+                    }
+                )
+                continue
+            yield line, event
+
+    with engine.begin() as conn:
+        writer = Writer(conn, name)
+        writer.add_many(_validated(events(), name))
+        writer.flush()
+        if unmatched:
+            _store_unmatched(conn, unmatched)
+        run_id = _record_run(conn, name, "calls", sha.hexdigest(), writer.counts)
+        writer.finish(run_id)
+    return ImportResult(name, "calls", writer.counts, [u["subject"] for u in unmatched])
+
+
+def _mail_files(path: Path) -> Iterator[tuple[str, bytes]]:
+    """Yield (name, raw bytes) for every message in an .eml file, an mbox or a (Mail)dir."""
+    if path.is_dir():
+        for item in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            yield str(item), item.read_bytes()
+        return
+    data = path.read_bytes()
+    if path.suffix.lower() == ".mbox" or data.startswith(b"From "):
+        box = mailbox.mbox(str(path), create=False)
+        try:
+            for i, key in enumerate(box.iterkeys()):
+                yield f"{path}#{i + 1}", box.get_bytes(key)
+        finally:
+            box.close()
+        return
+    yield str(path), data
+
+
+def mail_event(
+    mail: ParsedMail,
+    *,
+    source: str,
+    business_addrs: set[str],
+    index: tuple[dict[str, str], dict[str, str]],
+    fallback_at: datetime,
+) -> tuple[dict[str, Any] | None, str]:
+    """Turn a parsed message into a contact event for its client, or say why none matches.
+
+    A message without a readable Date gets ``fallback_at`` (the file's time), so that
+    importing it again gives the same record.
+    """
+    by_addr, by_domain = index
+    sender = mail.sender or ""
+
+    def find(addr: str) -> str | None:
+        return by_addr.get(addr) or by_domain.get(addr.rpartition("@")[2])
+
+    client = find(sender) if sender and sender not in business_addrs else None
+    direction = "inbound"
+    if client is None and sender in business_addrs:
+        direction = "outbound"
+        client = next((c for c in map(find, mail.to) if c), None)
+    if client is None:
+        return None, "no client has this sender address or domain" if sender else "message has no sender"
+    event = {
+        "type": "contact",
+        "id": f"mail:{mail.key}",
+        "client": client,
+        "at": (mail.at or fallback_at).isoformat(),
+        "channel": "email",
+        "direction": direction,
+        "subject": mail.subject[:500] or None,
+        "text": mail.text,
+        "sender": sender[:320] or None,
+        "message_id": (mail.message_id or "")[:500] or None,
+        "in_reply_to": (mail.in_reply_to or "")[:500] or None,
+    }
+    return event, source
+
+
+def import_mail(
+    engine: Engine, path: Path, *, business_email: str | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Import .eml, .mbox or Maildir mail; unmatched messages are kept and reported."""
+    name = str(path)
+    by_addr, by_domain, _ = _client_index(engine)
+    business_addrs = {business_email.lower()} if business_email else set()
+    unmatched: list[dict[str, Any]] = []
+    sha = hashlib.sha256()
+
+    def events() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            messages = list(_mail_files(path))
+        except (OSError, mailbox.Error) as exc:
+            raise ImportProblem(name, None, None, f"cannot read mail: {exc}") from None
+        for number, (source, raw) in enumerate(messages, start=1):
+            sha.update(raw)
+            if progress is not None:
+                progress(len(raw))
+            mail = parse_mail(raw)
+            fallback_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            event, why = mail_event(
+                mail,
+                source=source,
+                business_addrs=business_addrs,
+                index=(by_addr, by_domain),
+                fallback_at=fallback_at,
+            )
+            if event is None:
+                unmatched.append(
+                    {
+                        "message_key": mail.key[:500],
+                        "sender": (mail.sender or "")[:320] or None,
+                        "subject": mail.subject[:500],
+                        "at": mail.at,
+                        "source": source,
+                        "reason": why,
+                        "text": mail.text,
+                    }
+                )
+                continue
+            yield number, event
+
+    with engine.begin() as conn:
+        writer = Writer(conn, name)
+        writer.add_many(_validated(events(), name))
+        writer.flush()
+        if unmatched:
+            _store_unmatched(conn, unmatched)
+        run_id = _record_run(conn, name, "mail", sha.hexdigest(), writer.counts)
+        writer.finish(run_id)
+    return ImportResult(name, "mail", writer.counts, [f"{u['source']}: {u['reason']}" for u in unmatched])
+
+
+def import_path(
+    engine: Engine,
+    path: Path,
+    *,
+    preset: str | None = None,
+    business_email: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one path with the importer its kind calls for."""
+    if not path.exists():
+        raise ImportProblem(str(path), None, None, "no such file or directory")
+    kind = detect_kind(path)
+    if kind == "jsonl":
+        return import_jsonl(engine, path, progress=progress)
+    if kind == "calls":
+        return import_calls(engine, path, preset=preset, progress=progress)
+    return import_mail(engine, path, business_email=business_email, progress=progress)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -109,6 +110,8 @@ class Request(Imported, Base):
         CheckConstraint("status in ('open','waiting','answered','closed')", name="status"),
         Index("ix_requests_client_at", "client_id", "at"),
     )
+    # desk (0003): when the request started waiting on the client; the response clock pauses then.
+    waiting_since: Mapped[datetime | None]
 
 
 class Contact(Imported, Base):
@@ -338,3 +341,22 @@ IMPORT_ORDER: tuple[type[Imported], ...] = (
     StaffNote,
     Account,
 )
+
+
+# --- desk (migration 0003) -------------------------------------------------------------------
+
+Index("ix_requests_status_promised", Request.status, Request.promised_at)
+
+
+class ResponseBreach(Base):
+    """A promise we did not keep: the request was answered after, or is still open past, its promise."""
+
+    __tablename__ = "response_breaches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    promised_at: Mapped[datetime]
+    detected_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    late_hours: Mapped[float] = mapped_column(default=0.0)
+    __table_args__ = (UniqueConstraint("request_id", "promised_at"),)

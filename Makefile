@@ -1,0 +1,43 @@
+# goodterms: `make demo` and `make test` work on a fresh machine (Debian, Python 3.11).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit pg-test system-deps docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,web]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -f goodterms.db goodterms.db-wal goodterms.db-shm
+	$(BIN)/goodterms --db sqlite:///goodterms.db demo
+	$(BIN)/goodterms --db sqlite:///goodterms.db clients
+
+# System packages the tests need: PostgreSQL (server path) and a Thai font (PDF reports).
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider --cov --cov-report=term
+
+pg-test: $(STAMP)
+	bash scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider -x
+
+test: $(STAMP) system-deps lint typecheck unit pg-test
+
+docs: $(STAMP)
+	$(BIN)/python -m goodterms.ledger.eventdoc
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

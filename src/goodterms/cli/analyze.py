@@ -1,0 +1,107 @@
+"""``goodterms analyze``: language, tone, discount asks and deadlines of client messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from goodterms.cli.app import app
+
+
+def _parse_at(value: str | None, tz: str) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo(tz))
+    return moment
+
+
+def _one(text: str, lang: str | None, at: str | None, tz: str) -> dict[str, Any]:
+    from goodterms.text import analyze
+
+    return analyze(text, lang=lang, at=_parse_at(at, tz) or datetime.now(UTC), tz=tz).to_json()
+
+
+def _line_request(line: str) -> tuple[str, str | None, str | None]:
+    """Read one stdin line: plain text, or a JSON object with text and optional lang and at."""
+    stripped = line.strip()
+    if not stripped.startswith("{"):
+        return stripped, None, None
+    obj = json.loads(stripped)
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise ValueError('JSON line needs a string "text" field')
+    lang, at = obj.get("lang"), obj.get("at")
+    if lang is not None and not isinstance(lang, str):
+        raise ValueError('"lang" must be a string')
+    if at is not None and not isinstance(at, str):
+        raise ValueError('"at" must be an ISO time string')
+    return obj["text"], lang, at
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]]) -> Table:
+    table = Table("message", "lang", "tone", "score", "phrases", "discount", "deadline")
+    for text, result in rows:
+        if "error" in result:
+            table.add_row(text, "", "error", "", result["error"], "", "")
+            continue
+        tone, deadline = result["tone"], result["deadline"]
+        table.add_row(
+            text,
+            result["language"],
+            tone["label"],
+            f"{tone['score']:.2f}",
+            ", ".join(tone["phrases"]),
+            "yes" if result["asks_discount"] else "",
+            f"{deadline['at']} ({deadline['urgency']}: {deadline['phrase']})" if deadline else "",
+        )
+    return table
+
+
+@app.command("analyze")
+def analyze_command(
+    text: str = typer.Argument(..., help="The message, or - to read one message per line from stdin."),
+    lang: str | None = typer.Option(None, "--lang", help="th, et or en (default: detect)."),
+    at: str | None = typer.Option(None, "--at", help="When the message was sent, ISO time (default: now)."),
+    tz: str = typer.Option("UTC", "--tz", help="IANA time zone for deadlines such as 'tomorrow morning'."),
+    fmt: str = typer.Option("json", "--format", help="json or table."),
+) -> None:
+    """Analyse client messages: language, tone, discount asks and deadline demands."""
+    if fmt not in ("json", "table"):
+        raise typer.BadParameter("use json or table", param_hint="--format")
+    if lang is not None and lang not in ("th", "et", "en"):
+        raise typer.BadParameter("use th, et or en", param_hint="--lang")
+    rows: list[tuple[str, dict[str, Any]]] = []
+    bad = 0
+    if text != "-":
+        try:
+            rows.append((text, _one(text, lang, at, tz)))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    else:
+        for number, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                body, line_lang, line_at = _line_request(line)
+                result = _one(body, line_lang or lang, line_at or at, tz)
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                bad += 1
+                body, result = line.strip(), {"error": f"line {number}: {exc}"}
+            rows.append((body, result))
+            if fmt == "json":
+                typer.echo(json.dumps(result, ensure_ascii=False))
+    if fmt == "table":
+        Console().print(_table(rows))
+    elif text != "-":
+        typer.echo(json.dumps(rows[0][1], ensure_ascii=False))
+    if bad:
+        raise typer.Exit(code=2)

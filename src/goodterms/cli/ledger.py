@@ -1,0 +1,188 @@
+"""Ledger commands: import, clients, timeline, demo, db upgrade."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
+
+from goodterms.app import Goodterms
+from goodterms.cli.app import app, state
+from goodterms.cli.output import emit_json, errors, fail, table
+from goodterms.ledger.importing import ImportResult, import_path
+from goodterms.ledger.problems import ImportProblem
+from goodterms.ledger.queries import NotFound, clients_overview, timeline
+from goodterms.settings import SettingsProblem
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+def open_app() -> Goodterms:
+    """Open the application for a command, turning set-up problems into clear messages."""
+    try:
+        return Goodterms.open(state.db_url, state.config_path)
+    except SettingsProblem as exc:
+        fail(str(exc))
+    except Exception as exc:  # a database that cannot be reached or opened
+        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            fail(f"cannot open the database: {str(exc).splitlines()[0]}")
+        raise
+
+
+@app.command("import")
+def import_command(
+    paths: list[Path] = typer.Argument(..., help="JSON Lines, call-log CSV, .eml, .mbox or Maildir paths."),
+    preset: str | None = typer.Option(None, help="Call-log CSV layout: twilio, ringcentral or goodterms."),
+    fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+) -> None:
+    """Import ledger files; each file is stored whole or not at all."""
+    gt = open_app()
+    business_email = gt.business().email
+    results: list[ImportResult] = []
+    failed = False
+    for path in paths:
+        try:
+            if errors.is_terminal and path.is_file():
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    DownloadColumn(),
+                    TransferSpeedColumn(),
+                    console=errors,
+                    transient=True,
+                ) as bar:
+                    task = bar.add_task(path.name, total=path.stat().st_size)
+
+                    def advance(n: int, task: TaskID = task, bar: Progress = bar) -> None:
+                        bar.advance(task, n)
+
+                    results.append(
+                        import_path(
+                            gt.engine,
+                            path,
+                            preset=preset,
+                            business_email=business_email,
+                            progress=advance,
+                        )
+                    )
+            else:
+                results.append(import_path(gt.engine, path, preset=preset, business_email=business_email))
+        except ImportProblem as exc:
+            failed = True
+            errors.print(f"[bold red]error:[/] {exc} — nothing from this file was stored", highlight=False)
+    if fmt is Format.json:
+        emit_json([r.to_json() for r in results])
+    else:
+        table(
+            "Imported",
+            ["file", "kind", "new", "updated", "unchanged", "unmatched"],
+            [
+                (r.path, r.kind, r.counts.inserted, r.counts.updated, r.counts.unchanged, len(r.unmatched))
+                for r in results
+            ],
+        )
+        for r in results:
+            for item in r.unmatched[:20]:
+                errors.print(f"unmatched (kept, not imported): {item}", highlight=False)
+            if len(r.unmatched) > 20:
+                errors.print(f"... and {len(r.unmatched) - 20} more unmatched in {r.path}")
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("clients")
+def clients_command(fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
+    """List every client with counts of contacts, requests and open invoices."""
+    rows = clients_overview(open_app().engine)
+    if fmt is Format.json:
+        emit_json({"clients": rows})
+        return
+    table(
+        "Clients",
+        ["id", "name", "lang", "status", "contacts", "requests", "open req.", "open inv.", "due"],
+        [
+            (
+                r["id"],
+                r["name"],
+                r["language"],
+                r["status"],
+                r["contacts"],
+                r["requests"],
+                r["open_requests"],
+                r["open_invoices"],
+                f"{r['amount_due']} {r['currency']}",
+            )
+            for r in rows
+        ],
+    )
+
+
+@app.command("timeline")
+def timeline_command(
+    client: str = typer.Argument(..., help="Client id or name."),
+    since: str | None = typer.Option(None, help="Only entries on or after this date (YYYY-MM-DD)."),
+    fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+) -> None:
+    """Show everything that happened with one client, in time order."""
+    try:
+        start = date.fromisoformat(since) if since else None
+    except ValueError:
+        fail(f"--since {since!r} is not a date like 2026-03-01")
+    try:
+        data = timeline(open_app().engine, client, since=start)
+    except NotFound as exc:
+        fail(str(exc))
+    if fmt is Format.json:
+        emit_json(data)
+        return
+    table(
+        f"Timeline: {data['client']['name']}",
+        ["at (UTC)", "type", "id", "summary"],
+        [(e["at"][:16].replace("T", " "), e["type"], e["id"], e["summary"]) for e in data["entries"]],
+    )
+
+
+@app.command("demo")
+def demo_command(
+    seed: int = typer.Option(7, help="Random seed: the same seed gives the same ledger."),
+    clients: int = typer.Option(44, min=15, help="Number of clients."),
+    out: Path | None = typer.Option(None, help="Also write the generated JSON Lines here."),
+) -> None:
+    """Generate a realistic demo portfolio (Thai, Estonian, English) and import it."""
+    from goodterms.demo import generate
+
+    gt = open_app()
+    events = generate(seed=seed, clients=clients)
+    import json
+    import tempfile
+
+    target = out or Path(tempfile.mkdtemp(prefix="goodterms-demo-")) / "demo.jsonl"
+    with target.open("w", encoding="utf-8") as fh:
+        for event in events:
+            fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+    try:
+        result = import_path(gt.engine, target)
+    except ImportProblem as exc:
+        fail(str(exc))
+    errors.print(
+        f"demo ledger: {result.counts.inserted} new, {result.counts.unchanged} unchanged records "
+        f"from {target}",
+        highlight=False,
+    )
+
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    gt = open_app()
+    errors.print(f"database is up to date: {gt.engine.url.render_as_string(hide_password=True)}")

@@ -1,0 +1,37 @@
+"""Shared output helpers for commands: JSON, tables, and clear one-line failures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+# Piped output is read by people too (and by less): keep tables wide enough to read.
+console = Console() if sys.stdout.isatty() else Console(width=200)
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a clear message on stderr and exit (no traceback)."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def emit_json(data: Any) -> None:
+    """Write JSON to stdout (UTF-8, not ASCII-escaped, stable key order)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Print a Rich table."""
+    out = Table(title=title, show_lines=False)
+    for col in columns:
+        out.add_column(col)
+    for row in rows:
+        out.add_row(*("" if v is None else str(v) for v in row))
+    console.print(out)

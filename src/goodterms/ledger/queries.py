@@ -1,0 +1,187 @@
+"""Read the ledger: the portfolio overview and one client's timeline (stable JSON shapes)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Engine, Integer, func, select
+from sqlalchemy.orm import Session
+
+from goodterms.ledger import models as m
+from goodterms.ledger.types import from_hundredths
+
+
+class NotFound(LookupError):
+    """A client (or record) named on the command line does not exist."""
+
+
+def find_client(session: Session, ref: str) -> m.Client:
+    """Find a client by source id, else by exact name (case-insensitive)."""
+    client = session.scalars(select(m.Client).where(m.Client.ext_id == ref)).first()
+    if client is None:
+        client = session.scalars(select(m.Client).where(func.lower(m.Client.name) == ref.lower())).first()
+    if client is None:
+        raise NotFound(f"no client with id or name {ref!r}")
+    return client
+
+
+def clients_overview(engine: Engine) -> list[dict[str, Any]]:
+    """Return one row per client: counts of contacts, requests and open invoices."""
+    contacts = select(m.Contact.client_id, func.count().label("n")).group_by(m.Contact.client_id).subquery()
+    requests = (
+        select(
+            m.Request.client_id,
+            func.count().label("n"),
+            func.sum(func.cast(m.Request.status.in_(("open", "waiting")), Integer)).label("open"),
+        )
+        .group_by(m.Request.client_id)
+        .subquery()
+    )
+    paid = (
+        select(m.Payment.invoice_id, func.sum(m.Payment.amount).label("paid"))
+        .group_by(m.Payment.invoice_id)
+        .subquery()
+    )
+    invoice_paid = func.coalesce(paid.c.paid, 0)
+    open_inv = (
+        select(
+            m.Invoice.client_id,
+            func.count().label("n"),
+            func.sum(m.Invoice.amount - invoice_paid).label("due"),
+        )
+        .select_from(m.Invoice)
+        .outerjoin(paid, paid.c.invoice_id == m.Invoice.id)
+        .where(invoice_paid < m.Invoice.amount)
+        .group_by(m.Invoice.client_id)
+        .subquery()
+    )
+    query = (
+        select(
+            m.Client.ext_id,
+            m.Client.name,
+            m.Client.language,
+            m.Client.status,
+            m.Client.currency,
+            func.coalesce(contacts.c.n, 0),
+            func.coalesce(requests.c.n, 0),
+            func.coalesce(requests.c.open, 0),
+            func.coalesce(open_inv.c.n, 0),
+            func.coalesce(open_inv.c.due, 0),
+        )
+        .outerjoin(contacts, contacts.c.client_id == m.Client.id)
+        .outerjoin(requests, requests.c.client_id == m.Client.id)
+        .outerjoin(open_inv, open_inv.c.client_id == m.Client.id)
+        .order_by(m.Client.name, m.Client.id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        return [
+            {
+                "id": ext_id,
+                "name": name,
+                "language": lang,
+                "status": status,
+                "contacts": int(n_contacts),
+                "requests": int(n_requests),
+                "open_requests": int(n_open or 0),
+                "open_invoices": int(n_inv),
+                "amount_due": str(from_hundredths(int(due or 0))),
+                "currency": currency,
+            }
+            for ext_id, name, lang, status, currency, n_contacts, n_requests, n_open, n_inv, due in rows
+        ]
+
+
+def _day(d: date) -> datetime:
+    return datetime.combine(d, time(0), tzinfo=UTC)
+
+
+def timeline(engine: Engine, ref: str, *, since: date | None = None) -> dict[str, Any]:
+    """Return a client's ledger as one list of entries ordered by time."""
+    start = _day(since) if since else None
+    entries: list[dict[str, Any]] = []
+    with Session(engine) as session:
+        client = find_client(session, ref)
+        cid = client.id
+
+        def add(kind: str, rec: m.Imported, at: datetime, summary: str, **extra: Any) -> None:
+            if start is None or at >= start:
+                entries.append(
+                    {"at": at.isoformat(), "type": kind, "id": rec.ext_id, "summary": summary, **extra}
+                )
+
+        for c in session.scalars(select(m.Contact).where(m.Contact.client_id == cid)):
+            what = c.subject or (c.text or "")[:80]
+            add(
+                "contact",
+                c,
+                c.at,
+                f"{c.direction} {c.channel}{'' if c.answered else ' (missed)'}: {what}".rstrip(": "),
+                channel=c.channel,
+                direction=c.direction,
+                answered=c.answered,
+                duration_s=c.duration_s,
+                tone=c.tone,
+            )
+        requests = list(session.scalars(select(m.Request).where(m.Request.client_id == cid)))
+        for r in requests:
+            add("request", r, r.at, r.subject or r.text[:80], status=r.status, chases=r.chases)
+        by_request = {r.id: r for r in requests}
+        if by_request:
+            for rep in session.scalars(select(m.Reply).where(m.Reply.request_id.in_(by_request))):
+                add(
+                    "reply",
+                    rep,
+                    rep.at,
+                    f"reply to {by_request[rep.request_id].ext_id}",
+                    resolves=rep.resolves,
+                )
+        for d in session.scalars(select(m.Delivery).where(m.Delivery.client_id == cid)):
+            add("delivery", d, d.at, d.title, hours=str(d.hours))
+        asks = list(session.scalars(select(m.ApprovalAsk).where(m.ApprovalAsk.client_id == cid)))
+        for a in asks:
+            add("approval_ask", a, a.at, f"{a.kind} asked (round {a.round}): {a.subject}".rstrip(": "))
+        by_ask = {a.id: a for a in asks}
+        if by_ask:
+            for ans in session.scalars(select(m.ApprovalAnswer).where(m.ApprovalAnswer.ask_id.in_(by_ask))):
+                add("approval_answer", ans, ans.at, f"{ans.outcome} on {by_ask[ans.ask_id].ext_id}")
+        invoices = list(session.scalars(select(m.Invoice).where(m.Invoice.client_id == cid)))
+        for i in invoices:
+            add(
+                "invoice",
+                i,
+                _day(i.issued),
+                f"invoice {i.number}: {i.amount} {i.currency}, due {i.due}",
+                amount=str(i.amount),
+                due=i.due.isoformat(),
+            )
+        by_inv = {i.id: i for i in invoices}
+        if by_inv:
+            for p in session.scalars(select(m.Payment).where(m.Payment.invoice_id.in_(by_inv))):
+                inv = by_inv[p.invoice_id]
+                add(
+                    "payment",
+                    p,
+                    p.at,
+                    f"payment {p.amount} {inv.currency} for {inv.number}",
+                    amount=str(p.amount),
+                )
+        for k in session.scalars(select(m.Concession).where(m.Concession.client_id == cid)):
+            state = "granted" if k.granted else "asked"
+            add("concession", k, k.at, f"{k.kind.replace('_', ' ')} {state}", value=str(k.value))
+        for w in session.scalars(select(m.WorkLog).where(m.WorkLog.client_id == cid)):
+            add(
+                "work",
+                w,
+                w.at,
+                f"{w.minutes} min{'' if w.billable else ' (not billable)'}",
+                minutes=w.minutes,
+            )
+        for n in session.scalars(select(m.StaffNote).where(m.StaffNote.client_id == cid)):
+            add("note", n, n.at, n.text[:120], feeling=n.feeling)
+        entries.sort(key=lambda e: (e["at"], e["type"], e["id"]))
+        return {
+            "client": {"id": client.ext_id, "name": client.name, "timezone": client.timezone},
+            "entries": entries,
+        }

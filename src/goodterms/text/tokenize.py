@@ -1,0 +1,41 @@
+"""Split text into words and stems: newmm for Thai, Snowball for Estonian and English."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Return the words of *text*: PyThaiNLP newmm for Thai, a Unicode word regex otherwise."""
+    if lang == "th":
+        from pythainlp.tokenize import word_tokenize
+
+        return [t for t in word_tokenize(text, engine="newmm", keep_whitespace=False) if t.strip()]
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=4)
+def _stemmer(name: str) -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(name)
+
+
+@lru_cache(maxsize=65536)
+def stem_word(word: str, lang: str) -> str:
+    """Return the lower-cased Snowball stem of one Estonian or English word (other words: lower-cased)."""
+    lowered = word.lower()
+    if lang == "et":
+        return str(_stemmer("estonian").stemWord(lowered))
+    if lang == "en":
+        return str(_stemmer("english").stemWord(lowered))
+    return lowered
+
+
+def stems(text: str, lang: str) -> list[str]:
+    """Return lower-cased stems of the words of *text* (Thai words are returned lower-cased as they are)."""
+    return [stem_word(w, lang) for w in tokenize(text, lang)]

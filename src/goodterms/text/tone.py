@@ -1,0 +1,74 @@
+"""Combine the tone model's heads with the lexicons into a label, a score and the phrases behind it."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from goodterms.text.features import normalise
+from goodterms.text.lexicon import Hit
+from goodterms.text.model import HeadScores, ToneModel
+
+ToneLabel = Literal["polite", "neutral", "frustrated", "hostile"]
+
+# An insult or threat from the lexicon adds this much to the rudeness logit; learned marks can outweigh it.
+LEXICON_BOOST = 4.0
+HOSTILE_AT = 0.5
+NEGATIVE_AT = 0.6
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Tone:
+    """How a message reads: label, rudeness score 0..1 (1 = certainly hostile) and the phrases behind it."""
+
+    label: ToneLabel
+    score: float
+    phrases: tuple[str, ...]
+
+
+def _negativity(lang: str, heads: HeadScores) -> float:
+    if lang == "th":
+        return heads.thai.get("neg", 0.0)
+    if lang == "et":
+        return heads.estonian.get("negatiivne", 0.0)
+    return 0.0
+
+
+def _model_words(text: str, model: ToneModel) -> tuple[str, ...]:
+    """Words whose own n-gram pushes the rudeness head up the most (explains model-only labels)."""
+    import zlib
+
+    from goodterms.text.features import N_BUCKETS
+
+    scored = []
+    for word in set(_WORD.findall(normalise(text))):
+        bucket = zlib.crc32(("w:" + word).encode("utf-8")) % N_BUCKETS
+        weight = float(model.base.weights[bucket, 0])
+        if weight > 1.0:
+            scored.append((weight, word))
+    return tuple(word for _, word in sorted(scored, reverse=True)[:3])
+
+
+def judge(text: str, lang: str, heads: HeadScores, hits: list[Hit], model: ToneModel) -> Tone:
+    """Return the tone of *text* from head probabilities and lexicon hits."""
+    by_cat: dict[str, list[str]] = {}
+    for hit in hits:
+        by_cat.setdefault(hit.category, []).append(hit.phrase)
+    aimed = by_cat.get("insult", []) + by_cat.get("threat", [])
+    p = min(max(heads.offensive, 1e-6), 1 - 1e-6)
+    logit = math.log(p / (1 - p)) + (LEXICON_BOOST if aimed else 0.0)
+    score = 1.0 / (1.0 + math.exp(-logit))
+    swearing = by_cat.get("profanity", [])
+    if score >= HOSTILE_AT and (aimed or not swearing or model.is_adjusted):
+        phrases = tuple(aimed) or _model_words(text, model) or tuple(swearing)
+        return Tone("hostile", round(score, 4), phrases)
+    frustration = by_cat.get("frustration", []) + swearing
+    if frustration or _negativity(lang, heads) >= NEGATIVE_AT:
+        return Tone("frustrated", round(score, 4), tuple(frustration))
+    polite = by_cat.get("politeness", [])
+    if polite:
+        return Tone("polite", round(score, 4), tuple(polite))
+    return Tone("neutral", round(score, 4), ())

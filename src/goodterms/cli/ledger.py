@@ -11,7 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColum
 
 from goodterms.app import Goodterms
 from goodterms.cli.app import app, state
-from goodterms.cli.output import emit_json, errors, fail, table
+from goodterms.cli.output import emit_json, errors, fail, say, table
 from goodterms.ledger.importing import ImportResult, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import NotFound, clients_overview, timeline
@@ -75,10 +75,10 @@ def import_command(
                 results.append(import_path(gt.engine, path, preset=preset, business_email=business_email))
         except ImportProblem as exc:
             failed = True
-            errors.print(f"[bold red]error:[/] {exc} — nothing from this file was stored", highlight=False)
+            say(f"error: {exc} — nothing from this file was stored")
     if fmt is Format.json:
         emit_json([r.to_json() for r in results])
-    else:
+    elif results:
         table(
             "Imported",
             ["file", "kind", "new", "updated", "unchanged", "unmatched"],
@@ -89,9 +89,9 @@ def import_command(
         )
         for r in results:
             for item in r.unmatched[:20]:
-                errors.print(f"unmatched (kept, not imported): {item}", highlight=False)
+                say(f"unmatched (kept, not imported): {item}")
             if len(r.unmatched) > 20:
-                errors.print(f"... and {len(r.unmatched) - 20} more unmatched in {r.path}")
+                say(f"... and {len(r.unmatched) - 20} more unmatched in {r.path}")
     if failed:
         raise typer.Exit(2)
 
@@ -170,10 +170,8 @@ def demo_command(
         result = import_path(gt.engine, target)
     except ImportProblem as exc:
         fail(str(exc))
-    errors.print(
-        f"demo ledger: {result.counts.inserted} new, {result.counts.unchanged} unchanged records "
-        f"from {target}",
-        highlight=False,
+    say(
+        f"demo ledger: {result.counts.inserted} new, {result.counts.unchanged} unchanged records from {target}"
     )
 
 
@@ -185,4 +183,4 @@ app.add_typer(db_app, name="db")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
     gt = open_app()
-    errors.print(f"database is up to date: {gt.engine.url.render_as_string(hide_password=True)}")
+    say(f"database is up to date: {gt.engine.url.render_as_string(hide_password=True)}")

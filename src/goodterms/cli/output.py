@@ -16,9 +16,14 @@ console = Console() if sys.stdout.isatty() else Console(width=200)
 errors = Console(stderr=True)
 
 
+def say(message: str) -> None:
+    """Write one unwrapped line to stderr (messages must stay greppable, one per line)."""
+    typer.echo(message, err=True)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a clear message on stderr and exit (no traceback)."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    say(f"error: {message}")
     raise typer.Exit(code)
 
 

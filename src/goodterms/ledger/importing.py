@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import mailbox
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,6 +71,19 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
+_HEADER_LINE = re.compile(rb"^(From |[!-9;-~]+:)")
+
+
+def _looks_like_mail(path: Path) -> bool:
+    """Say whether a file of unknown suffix starts like an RFC 822 message or an mbox."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return False
+    return bool(_HEADER_LINE.match(head.lstrip(b"\r\n")))
+
+
 def detect_kind(path: Path) -> str:
     """Say which importer reads a path: jsonl, calls, mail (eml/mbox/Maildir)."""
     if path.is_dir():
@@ -79,7 +93,9 @@ def detect_kind(path: Path) -> str:
         return "jsonl"
     if suffix == ".csv":
         return "calls"
-    if suffix in (".eml", ".mbox", ".msg", ".mail", ""):
+    if suffix in (".eml", ".mbox", ".mail", ".msg", ".raw", ".txt", ".p7m", ""):
+        return "mail"
+    if _looks_like_mail(path):
         return "mail"
     raise ImportProblem(
         str(path),
@@ -274,6 +290,13 @@ def _mail_files(path: Path) -> Iterator[tuple[str, bytes]]:
     yield str(path), data
 
 
+def mail_record_id(key: str) -> str:
+    """Return the ledger id of a message: its Message-ID, or a hash when that is too long."""
+    if len(key) <= 190:
+        return f"mail:{key}"
+    return "mail:sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def mail_event(
     mail: ParsedMail,
     *,
@@ -302,7 +325,7 @@ def mail_event(
         return None, "no client has this sender address or domain" if sender else "message has no sender"
     event = {
         "type": "contact",
-        "id": f"mail:{mail.key}",
+        "id": mail_record_id(mail.key),
         "client": client,
         "at": (mail.at or fallback_at).isoformat(),
         "channel": "email",

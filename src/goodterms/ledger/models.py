@@ -360,3 +360,25 @@ class ResponseBreach(Base):
     answered_at: Mapped[datetime | None]
     late_hours: Mapped[float] = mapped_column(default=0.0)
     __table_args__ = (UniqueConstraint("request_id", "promised_at"),)
+
+
+# --- handling (migration 0004) ---------------------------------------------------------------
+
+
+class FollowupNotice(Base):
+    """A follow-up notice that went out (or a manual action issued): the ladder's memory."""
+
+    __tablename__ = "followup_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    template: Mapped[str] = mapped_column(String(60))
+    channel: Mapped[str] = mapped_column(String(10))
+    on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    records: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    document: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (CheckConstraint("channel in ('email','letter','manual')", name="channel"),)

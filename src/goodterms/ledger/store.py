@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from goodterms.ledger import models as m
+from goodterms.ledger.bulk import BulkInserter
 from goodterms.ledger.events import AnyEvent, Event
 from goodterms.ledger.importers.jsonl import ParsedEvent
 from goodterms.ledger.problems import ImportProblem
@@ -81,14 +82,25 @@ class ImportCounts:
         return self.inserted + self.updated + self.unchanged
 
 
+_REF_FIELDS: dict[type[Event], tuple[str, ...]] = {}
+
+
 def event_row(event: Event) -> tuple[dict[str, Any], dict[str, str]]:
     """Split an event into its column values and its references by source id."""
-    data = event.model_dump(exclude={"type", "id"})
-    refs = {name: data.pop(name) for name in REFERENCES if name in data}
-    refs = {name: value for name, value in refs.items() if value is not None}
-    if "hours" in data and isinstance(data["hours"], dict):
+    cls = type(event)
+    ref_fields = _REF_FIELDS.get(cls)
+    if ref_fields is None:
+        ref_fields = _REF_FIELDS[cls] = tuple(n for n in REFERENCES if n in cls.model_fields)
+    # The validated model's own attribute dict: no copy of nested values is needed here.
+    data = dict(event.__dict__)
+    del data["type"], data["id"]
+    refs = {}
+    for name in ref_fields:
+        value = data.pop(name)
+        if value is not None:
+            refs[name] = value
+    if "holidays" in data:  # the business record
         data["hours"] = {day: [list(span) for span in spans] for day, spans in data["hours"].items()}
-    if "holidays" in data:
         data["holidays"] = [d.isoformat() for d in data["holidays"]]
     return data, refs
 
@@ -106,6 +118,7 @@ class Writer:
         self.counts = ImportCounts()
         self.run_id: int | None = None
         self.changes: list[dict[str, Any]] = []
+        self.inserters: dict[type[m.Imported], BulkInserter] = {}
 
     def add(self, parsed: ParsedEvent) -> None:
         event: AnyEvent = parsed.event
@@ -181,11 +194,19 @@ class Writer:
             else:
                 changed.append(p)
         if new:
-            self.conn.execute(insert(table), new)
+            self._inserter(model).insert(self.conn, new)
             self.counts.inserted += len(new)
-            self._resolve(model, {r["ext_id"] for r in new})
         if changed:
             self._update(model, changed, existing)
+
+    def _inserter(self, model: type[m.Imported]) -> BulkInserter:
+        inserter = self.inserters.get(model)
+        if inserter is None:
+            table = table_of(model)
+            columns = [c.name for c in table.columns if c.name != "id"]
+            inserter = BulkInserter(table, columns, self.conn.dialect.name)
+            self.inserters[model] = inserter
+        return inserter
 
     def _update(
         self, model: type[m.Imported], changed: list[_Pending], existing: dict[str, tuple[int, str | None]]

@@ -38,7 +38,7 @@ def _explain(exc: ValidationError) -> tuple[str | None, str]:
     field = ".".join(loc[1:]) if len(loc) > 1 else (loc[0] if loc else None)
     if kind == "timezone_aware":
         return field, "timestamp has no UTC offset; write it like 2026-03-01T09:00:00+07:00"
-    if kind == "model_type":
+    if kind in ("model_type", "model_attributes_type", "dict_type") or (not loc and "object" in err["msg"]):
         return None, "each line must be a JSON object"
     if kind == "extra_forbidden":
         return field, "unknown field (see docs/events.md for the fields of each type)"

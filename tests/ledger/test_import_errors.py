@@ -1,0 +1,141 @@
+"""Every kind of bad input gets a clear message naming file, line and field; nothing is half-stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from goodterms.cli import app
+from goodterms.ledger import models as m
+from goodterms.ledger.importers import jsonl
+from goodterms.ledger.importing import import_event_dicts, import_path
+from goodterms.ledger.problems import ImportProblem
+from tests.factories import at, business, client, contact
+
+
+def _write(tmp_path: Path, lines: list[str | bytes], name: str = "ledger.jsonl") -> Path:
+    path = tmp_path / name
+    with path.open("wb") as fh:
+        for line in lines:
+            fh.write((line.encode() if isinstance(line, str) else line) + b"\n")
+    return path
+
+
+def _good() -> list[str]:
+    return [json.dumps(e, ensure_ascii=False) for e in (business(), client("c1"), contact("c1", 1, at(0)))]
+
+
+def _count(engine: Engine, model: type[m.Base]) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "reason"),
+    [
+        ("{not json", None, "not valid JSON"),
+        ('{"type": "invoice_v2", "id": "x"}', "type", "unknown type 'invoice_v2'"),
+        ('{"id": "x"}', "type", "missing"),
+        (
+            '{"type": "contact", "id": "k9", "client": "c1", "at": "2026-03-02T10:00:00", '
+            '"channel": "call", "direction": "inbound"}',
+            "at",
+            "no UTC offset",
+        ),
+        (
+            '{"type": "concession", "id": "v1", "client": "c1", "at": "2026-03-02T10:00:00+07:00", '
+            '"kind": "discount", "value": "-5.00"}',
+            "value",
+            "must not be negative",
+        ),
+        (
+            '{"type": "contact", "id": "k9", "client": "c1", "at": "2026-03-02T10:00:00+07:00", '
+            '"channel": "fax", "direction": "inbound"}',
+            "channel",
+            "Input should be",
+        ),
+        ('{"type": "client", "id": "c2", "name": "X", "shoe_size": 9}', "shoe_size", "unknown field"),
+        ("[1, 2]", None, "JSON object"),
+    ],
+)
+def test_a_bad_line_names_file_line_field_and_reason_and_stores_nothing(
+    engine: Engine, tmp_path: Path, bad: str, field: str | None, reason: str
+) -> None:
+    path = _write(tmp_path, [*_good(), bad])
+    with pytest.raises(ImportProblem) as caught:
+        import_path(engine, path)
+    problem = caught.value
+    assert (problem.path, problem.line, problem.field) == (str(path), 4, field)
+    assert reason in problem.reason
+    assert _count(engine, m.Client) == 0 and _count(engine, m.Contact) == 0
+
+
+def test_dangling_reference_is_refused_with_its_line(engine: Engine, tmp_path: Path) -> None:
+    path = _write(tmp_path, [*_good(), json.dumps(contact("c404", 7, at(1)))])
+    with pytest.raises(ImportProblem) as caught:
+        import_path(engine, path)
+    assert caught.value.line == 4 and caught.value.field == "client"
+    assert "'c404'" in caught.value.reason
+    assert _count(engine, m.Contact) == 0
+
+
+def test_invalid_utf8_is_refused(engine: Engine, tmp_path: Path) -> None:
+    path = _write(tmp_path, [*_good(), b'{"type": "staff", "id": "s1", "name": "Mari \xff"}'])
+    with pytest.raises(ImportProblem, match="not valid UTF-8") as caught:
+        import_path(engine, path)
+    assert caught.value.line == 4
+
+
+def test_a_huge_line_is_refused_without_reading_it_whole(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 1024)
+    path = _write(tmp_path, [*_good(), '{"type": "note", "text": "' + "x" * 50_000 + '"}'])
+    with pytest.raises(ImportProblem, match="longer than") as caught:
+        import_path(engine, path)
+    assert caught.value.line == 4
+
+
+def test_a_50_mb_line_is_refused(engine: Engine, tmp_path: Path) -> None:
+    path = _write(tmp_path, [*_good(), '{"type": "note", "text": "' + "x" * (50 * 1024 * 1024) + '"}'])
+    with pytest.raises(ImportProblem, match="longer than 8 MB"):
+        import_path(engine, path)
+    assert _count(engine, m.Client) == 0
+
+
+def test_a_changed_record_is_an_update_and_is_recorded(engine: Engine) -> None:
+    import_event_dicts(engine, [business(), client("c1", name="Old name")])
+    result = import_event_dicts(engine, [business(), client("c1", name="New name")])
+    assert (result.counts.updated, result.counts.unchanged) == (1, 1)
+    with engine.connect() as conn:
+        assert conn.scalar(select(m.Client.name)) == "New name"
+        change = conn.execute(select(m.RecordChange.table_name, m.RecordChange.before)).one()
+    assert change.table_name == "clients" and change.before["name"] == "Old name"
+
+
+def test_references_to_records_stored_by_an_earlier_file_resolve(engine: Engine) -> None:
+    import_event_dicts(engine, [business(), client("c1")])
+    result = import_event_dicts(engine, [contact("c1", 1, at(0))])
+    assert result.counts.inserted == 1
+
+
+def test_call_log_csv_with_missing_columns_is_refused(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("Sid,From,Duration\nCA1,+6681,30\n", encoding="utf-8")
+    with pytest.raises(ImportProblem, match="match no call-log preset"):
+        import_path(engine, path)
+    with pytest.raises(ImportProblem, match="missing columns for preset twilio: StartTime, Direction, To"):
+        import_path(engine, path, preset="twilio")
+
+
+def test_the_cli_reports_a_bad_file_in_one_line_and_exits_2(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    path = _write(tmp_path, [*_good(), "{oops"])
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{db}", "import", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:4" in result.output and "nothing from this file was stored" in result.output
+    assert "Traceback" not in result.output

@@ -37,7 +37,8 @@ pg-test: $(STAMP)
 test: $(STAMP) system-deps lint typecheck unit pg-test
 
 docs: $(STAMP)
-	$(BIN)/python -m goodterms.ledger.eventdoc
+	$(BIN)/python -m goodterms.ledger.eventdoc docs
+	$(BIN)/python -m goodterms.settingsdoc .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -28,7 +28,7 @@ def test_the_example_file_loads_as_the_defaults(tmp_path: Path) -> None:
 def test_an_invalid_setting_is_named_in_the_message(tmp_path: Path) -> None:
     path = tmp_path / "goodterms.toml"
     path.write_text('[business]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
-    with pytest.raises(SettingsProblem, match="timezone.*unknown IANA timezone"):
+    with pytest.raises(SettingsProblem, match=r"timezone.*unknown IANA timezone"):
         load_settings(str(path))
     path.write_text("[business\n", encoding="utf-8")
     with pytest.raises(SettingsProblem, match="not valid TOML"):

@@ -39,6 +39,7 @@ test: $(STAMP) system-deps lint typecheck unit pg-test
 docs: $(STAMP)
 	$(BIN)/python -m goodterms.ledger.eventdoc docs
 	$(BIN)/python -m goodterms.settingsdoc .
+	$(BIN)/python -m goodterms.cli.helpdoc docs/cli.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -14,6 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from goodterms.assess.config import AssessSettings
+from goodterms.desk.config import DeskSettings
+from goodterms.handling.config import FollowupSettings
 from goodterms.ledger.events import BusinessEvent
 
 
@@ -57,6 +60,11 @@ class Settings(BaseModel):
         None, description="Database URL; GOODTERMS_DATABASE_URL or --db override it."
     )
     business: BusinessSettings = Field(default_factory=BusinessSettings, description="The business.")
+    desk: DeskSettings = Field(default_factory=DeskSettings, description="The request desk.")
+    assess: AssessSettings = Field(default_factory=AssessSettings, description="The client assessment.")
+    followup: FollowupSettings = Field(
+        default_factory=FollowupSettings, description="Payment follow-up ladder and client notices."
+    )
 
 
 def config_path(explicit: str | None = None) -> Path:

@@ -375,10 +375,74 @@ class FollowupNotice(Base):
     rule: Mapped[str] = mapped_column(String(60))
     template: Mapped[str] = mapped_column(String(60))
     channel: Mapped[str] = mapped_column(String(10))
-    on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
     records: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(Text, default="")
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
     document: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (CheckConstraint("channel in ('email','letter','manual')", name="channel"),)
+
+
+# --- web (migration 0005) --------------------------------------------------------------------
+
+
+class WebUser(Base):
+    """A person who signs in to the web app or the API: owner, manager or staff."""
+
+    __tablename__ = "web_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    setup_hash: Mapped[str | None] = mapped_column(String(64))
+    sees_money: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    created_at: Mapped[datetime]
+    __table_args__ = (CheckConstraint("role in ('owner','manager','staff')", name="role"),)
+
+
+class WebSession(Base):
+    """A server-side login session; the cookie holds a random key whose hash is stored here."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """An append-only record of logins, role changes, exports and messages sent."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class SavedView(Base):
+    """A named portfolio query (sort, filter, search) a user saved."""
+
+    __tablename__ = "saved_views"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(1000))
+    __table_args__ = (UniqueConstraint("user_id", "name"),)

@@ -1,0 +1,194 @@
+"""``goodterms desk``: serve SMTP, submit requests, send acknowledgements, list the queue."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+
+from goodterms.app import Goodterms
+from goodterms.cli.app import app, state
+from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.settings import SettingsProblem
+
+desk_app = typer.Typer(
+    help="The request desk: acknowledge every request, fold repeats in.", no_args_is_help=True
+)
+app.add_typer(desk_app, name="desk")
+
+
+def _open() -> Goodterms:
+    try:
+        return Goodterms.open(state.db_url, state.config_path)
+    except SettingsProblem as exc:
+        fail(str(exc))
+    except Exception as exc:  # a database that cannot be reached or opened
+        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            fail(f"cannot open the database: {str(exc).splitlines()[0]}")
+        raise
+
+
+def _hostport(value: str, option: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        fail(f"{option} must be HOST:PORT (e.g. 127.0.0.1:2525), not {value!r}")
+    return host, int(port)
+
+
+def _relay(gt: Goodterms, relay: str | None) -> tuple[str, int]:
+    if relay is not None:
+        return _hostport(relay, "--relay")
+    return gt.settings.desk.relay_host, gt.settings.desk.relay_port
+
+
+@desk_app.command("serve")
+def serve(
+    smtp: str = typer.Option(
+        "127.0.0.1:2525", "--smtp", help="Address to accept client mail on (HOST:PORT)."
+    ),
+    relay: str | None = typer.Option(
+        None, "--relay", help="Outgoing SMTP relay for acknowledgements (HOST:PORT)."
+    ),
+    interval: float = typer.Option(5.0, "--interval", help="Seconds between outbox sends when idle."),
+) -> None:
+    """Accept client mail over SMTP and acknowledge it through the relay until interrupted."""
+    from goodterms.desk.smtpd import DeskServer
+
+    host, port = _hostport(smtp, "--smtp")
+    gt = _open()
+    relay_host, relay_port = _relay(gt, relay)
+    server = DeskServer(gt, host, port, relay_host, relay_port, interval_s=interval)
+    try:
+        server.start()
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc}")
+    say(f"desk: accepting mail on {host}:{port}, acknowledging through {relay_host}:{relay_port}")
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@desk_app.command("submit")
+def submit(
+    client: str | None = typer.Option(None, "--client", help="Client id, ext id or e-mail address."),
+    subject: str = typer.Option("", "--subject", help="Subject of the request."),
+    text: str | None = typer.Option(None, "--text", help="Text of the request (or give --file)."),
+    file: Path | None = typer.Option(
+        None, "--file", help="A file with the request: .eml mail or plain text."
+    ),
+    at: str | None = typer.Option(None, "--at", help="When it was received (ISO time; default now)."),
+    channel: str = typer.Option("email", "--channel", help="call, email, sms, voicemail, chat or meeting."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Take one request in through the same path as mail: stored, then acknowledged."""
+    from goodterms.desk.intake import IntakeProblem, receive
+    from goodterms.ledger.importers.mail import parse_mail
+
+    if channel not in ("call", "email", "sms", "voicemail", "chat", "meeting"):
+        fail(f"unknown channel {channel!r}")
+    gt = _open()
+    mail = None
+    if file is not None:
+        if not file.is_file():
+            fail(f"{file}: no such file")
+        raw = file.read_bytes()
+        if file.suffix.lower() in (".eml", ".msg", "") and b":" in raw[:200]:
+            mail = parse_mail(raw)
+        else:
+            text = raw.decode("utf-8", errors="replace")
+    if mail is None and not text:
+        fail("give the request as --text or --file")
+    if mail is None and client is None:
+        fail("a request without mail needs --client")
+    moment = None
+    if at is not None:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            fail(f"--at: not an ISO time: {at!r}")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(gt.business().timezone))
+    try:
+        result = receive(
+            app=gt, mail=mail, client_ref=client, subject=subject, text=text or "", at=moment, channel=channel
+        )
+    except IntakeProblem as exc:
+        fail(str(exc))
+    if fmt == "json":
+        emit_json(result.to_json())
+        return
+    promised = result.promised_at.isoformat() if result.promised_at else "-"
+    table(
+        "request",
+        ["outcome", "reference", "promised", "reason"],
+        [[result.outcome, result.reference or "-", promised, result.reason or result.repeat_reason or ""]],
+    )
+
+
+@desk_app.command("send")
+def send(
+    relay: str | None = typer.Option(None, "--relay", help="Outgoing SMTP relay (HOST:PORT)."),
+    eml: Path | None = typer.Option(
+        None, "--eml", help="Write unsent mail as .eml files here instead of sending."
+    ),
+) -> None:
+    """Send queued acknowledgements once (or write them out for review)."""
+    from goodterms.desk.outbox import send_pending, write_eml
+
+    gt = _open()
+    kinds = {"ack", "repeat_ack"}
+    if eml is not None:
+        paths = write_eml(engine=gt.engine, directory=eml, kinds=kinds)
+        say(f"wrote {len(paths)} message(s) to {eml}")
+        return
+    host, port = _relay(gt, relay)
+    try:
+        sent = send_pending(engine=gt.engine, relay_host=host, relay_port=port, kinds=kinds)
+    except OSError as exc:
+        fail(f"relay {host}:{port} unavailable: {exc}; nothing was marked sent")
+    say(f"sent {sent} acknowledgement(s)")
+
+
+@desk_app.command("queue")
+def queue(
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    limit: int | None = typer.Option(None, "--limit", help="Show at most this many."),
+) -> None:
+    """List open requests with their promise, how often the client chased, and whether we are late."""
+    from goodterms.desk.queue import open_queue
+
+    if fmt not in ("table", "json"):
+        fail(f"--format must be table or json, not {fmt!r}")
+    gt = _open()
+    now = datetime.now(UTC)
+    with gt.sessions() as session:
+        items = open_queue(session=session, now=now, limit=limit)
+    if fmt == "json":
+        emit_json([i.to_json() for i in items])
+        return
+    zone = ZoneInfo(gt.business().timezone)
+    rows = [
+        [
+            i.reference or str(i.request_id),
+            i.client,
+            i.subject[:60],
+            i.status,
+            i.promised_at.astimezone(zone).strftime("%a %Y-%m-%d %H:%M") if i.promised_at else "-",
+            str(i.chases),
+            "LATE" if i.late else "",
+        ]
+        for i in items
+    ]
+    table("open requests", ["ref", "client", "subject", "status", "promised", "chases", "late"], rows)
+    if not items:
+        sys.stderr.write("no open requests\n")

@@ -1,0 +1,121 @@
+"""``goodterms followup``: plan and send payment reminders, pause/resume, need-answer and boundaries notices."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from goodterms.app import Goodterms
+from goodterms.cli.app import app, state
+from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.settings import SettingsProblem
+
+followup_app = typer.Typer(
+    help="Follow up unpaid invoices, unanswered asks and boundaries, politely.", no_args_is_help=True
+)
+app.add_typer(followup_app, name="followup")
+
+
+def _open() -> Goodterms:
+    try:
+        return Goodterms.open(state.db_url, state.config_path)
+    except SettingsProblem as exc:
+        fail(str(exc))
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
+
+
+@followup_app.command("plan")
+def plan_command(
+    as_of: str | None = typer.Option(None, "--as-of", help="Plan for this day (YYYY-MM-DD); default today."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Show every notice due: which rule, which records, and to whom."""
+    from goodterms.handling.followup import plan
+
+    if fmt not in ("table", "json"):
+        fail(f"--format must be table or json, not {fmt!r}")
+    day = _as_of(as_of)
+    gt = _open()
+    try:
+        items = plan(app=gt, as_of=day)
+    finally:
+        gt.engine.dispose()  # close pooled connections now, not at garbage collection
+    if fmt == "json":
+        emit_json([item.as_json() for item in items])
+        return
+    rows = [
+        (
+            i.to.name,
+            i.notice.rule,
+            i.notice.channel,
+            i.to.email if i.notice.channel != "manual" else "(staff)",
+            i.to.language,
+            i.notice.reason,
+        )
+        for i in items
+    ]
+    table(
+        f"Follow-up plan: {len(items)} notice(s) due",
+        ["client", "rule", "channel", "to", "lang", "why"],
+        rows,
+    )
+
+
+@followup_app.command("send")
+def send_command(
+    as_of: str | None = typer.Option(None, "--as-of", help="Send what is due on this day; default today."),
+    relay: str | None = typer.Option(None, "--relay", help="SMTP relay HOST:PORT (default: [desk] relay)."),
+    to_dir: Path | None = typer.Option(None, "--to-dir", help="Write .eml files here for review instead."),
+) -> None:
+    """Send the notices due through the outbox, exactly once, or write them as .eml for review."""
+    day = _as_of(as_of)
+    gt = _open()
+    try:
+        _send(gt, day, relay, to_dir)
+    finally:
+        gt.engine.dispose()  # close pooled connections now, not at garbage collection
+
+
+def _send(gt: Goodterms, day: date | None, relay: str | None, to_dir: Path | None) -> None:
+    from goodterms.handling.followup import send, write_review
+
+    if to_dir is not None:
+        if relay is not None:
+            fail("give --relay or --to-dir, not both")
+        result = write_review(app=gt, as_of=day, directory=to_dir)
+        say(f"wrote {len(result.written)} message(s) to {to_dir}; nothing was recorded as sent")
+        for item, rendered in result.manual:
+            say(f"not e-mail ({item.notice.channel}): {item.to.name}: {rendered.subject}")
+        return
+    host: str | None = None
+    port: int | None = None
+    if relay is not None:
+        host, _, port_text = relay.rpartition(":")
+        if not host or not port_text.isdigit():
+            fail(f"--relay {relay!r} must be HOST:PORT")
+        port = int(port_text)
+    try:
+        result = send(app=gt, as_of=day, relay_host=host, relay_port=port)
+    except OSError as exc:
+        fail(
+            f"the SMTP relay could not be reached ({exc}); the notices stay queued and go out on the next send"
+        )
+    say(f"queued {result.queued}, sent {result.sent}")
+    for path in result.letters:
+        say(f"letter to post: {path}")
+    for item, rendered in result.manual:
+        typer.echo(
+            f"--- for a person: {item.to.name} ({item.notice.rule})\n{rendered.subject}\n\n{rendered.body}"
+        )
+    for item, why in result.skipped:
+        say(f"skipped {item.to.name} ({item.notice.rule}): {why}")

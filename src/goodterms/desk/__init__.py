@@ -1,0 +1,1 @@
+"""The request desk: intake, acknowledgement, repeats folded in, response targets."""

@@ -1,0 +1,383 @@
+"""The one intake path: SMTP, the command line and the Python API all come through ``receive``.
+
+Store first, acknowledge after: the request, the inbound contact and the queued acknowledgement
+commit in one transaction, and the outbox sends it later (``outbox.send_pending``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from goodterms.app import Goodterms
+from goodterms.calendar import BusinessCalendar
+from goodterms.desk import promise as pr
+from goodterms.desk.acknowledge import is_promise_kept, queue_ack
+from goodterms.desk.config import DeskSettings
+from goodterms.desk.hygiene import machine_sent
+from goodterms.desk.matching import AddressBook, client_by_ref, match_or_prospect
+from goodterms.desk.repeats import OpenRequest, find_repeat
+from goodterms.desk.responses import note_breach
+from goodterms.desk.threading import format_reference, threaded_request
+from goodterms.ledger import models as m
+from goodterms.ledger.importers.mail import ParsedMail
+from goodterms.settings import BusinessSettings
+
+_OPEN = ("open", "waiting")
+
+
+class IntakeProblem(ValueError):
+    """The message cannot be taken as given (e.g. an unknown client reference)."""
+
+
+@dataclass
+class DeskContext:
+    """What intake needs from the application, read once (the business, its calendar, settings)."""
+
+    app: Goodterms
+    business: BusinessSettings
+    calendar: BusinessCalendar
+    desk: DeskSettings
+    addresses: AddressBook = field(default_factory=AddressBook)
+
+    @classmethod
+    def of(cls, app: Goodterms) -> DeskContext:
+        desk = getattr(app.settings, "desk", None) or DeskSettings()
+        return cls(app, app.business(), app.calendar(), desk)
+
+
+@dataclass
+class IntakeResult:
+    """What happened to one message."""
+
+    outcome: str  # new | repeat | resumed | reopened | automatic | duplicate | unmatched | refused
+    reason: str | None = None
+    client_id: int | None = None
+    request_id: int | None = None
+    contact_id: int | None = None
+    reference: str | None = None
+    promised_at: datetime | None = None
+    ack_key: str | None = None
+    repeat_reason: str | None = None
+    analysis: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON-ready form."""
+        data = dict(self.__dict__)
+        data["promised_at"] = self.promised_at.isoformat() if self.promised_at else None
+        return data
+
+
+def _analyse(text: str, lang: str | None, at: datetime, tz: str) -> Any:
+    try:
+        from goodterms.text import analyze
+    except ImportError:  # text analysis not installed: intake still works without tone and deadline
+        return None
+    try:
+        return analyze(text[:20000], lang=lang if lang in ("th", "et", "en") else None, at=at, tz=tz)
+    except ValueError:
+        return None
+
+
+def refuse(
+    *, session: Session, key: str, sender: str | None, subject: str, at: datetime | None, reason: str
+) -> None:
+    """Record a message we will not take (too large, machine-sent stranger) with its reason."""
+    seen = session.scalars(
+        select(m.UnmatchedMessage).where(m.UnmatchedMessage.message_key == key[:500])
+    ).first()
+    if seen is not None:
+        if (seen.sender, seen.subject) == (sender[:320] if sender else None, subject[:500]):
+            return  # the same message again
+        key = f"{key[:400]}#{_content_digest(sender, subject, reason)}"
+    session.add(
+        m.UnmatchedMessage(
+            message_key=key[:500],
+            sender=sender[:320] if sender else None,
+            subject=subject[:500],
+            at=at,
+            source="desk",
+            reason=reason[:200],
+            text=None,
+        )
+    )
+
+
+def receive(
+    *,
+    app: Goodterms,
+    mail: ParsedMail | None = None,
+    client_ref: str | None = None,
+    sender: str | None = None,
+    subject: str = "",
+    text: str = "",
+    at: datetime | None = None,
+    channel: str = "email",
+    context: DeskContext | None = None,
+    session: Session | None = None,
+) -> IntakeResult:
+    """Take one client message in: match, thread, fold repeats, store, queue the acknowledgement."""
+    ctx = context or DeskContext.of(app)
+    if session is not None:
+        return _receive(ctx, session, mail, client_ref, sender, subject, text, at, channel)
+    with app.sessions() as own, own.begin():
+        return _receive(ctx, own, mail, client_ref, sender, subject, text, at, channel)
+
+
+def _receive(
+    ctx: DeskContext,
+    session: Session,
+    mail: ParsedMail | None,
+    client_ref: str | None,
+    sender: str | None,
+    subject: str,
+    text: str,
+    at: datetime | None,
+    channel: str,
+) -> IntakeResult:
+    now = datetime.now(UTC)
+    if mail is not None:
+        sender, subject, text = mail.sender, mail.subject, mail.text
+        at = mail.at if mail.at is not None and mail.at <= now else now
+        key = mail.key
+    else:
+        at = at or now
+        if at.tzinfo is None:
+            raise IntakeProblem("the time of the message must carry a timezone")
+        digest = hashlib.sha256(
+            f"{client_ref}|{sender}|{at.isoformat()}|{subject}|{text}".encode()
+        ).hexdigest()
+        key = f"submit:{digest[:40]}"
+    ext_id = f"desk:{key}"[:200]
+    seen = session.scalars(select(m.Contact).where(m.Contact.ext_id == ext_id)).first()
+    if seen is not None:
+        if (seen.sender, seen.subject, seen.text) == (sender, subject[:500], text):
+            return IntakeResult("duplicate", reason="this message was already taken in", contact_id=seen.id)
+        # Same Message-ID, different message (broken mailers reuse ids): keep it under its own key.
+        key = f"{key[:150]}#{_content_digest(sender, subject, text)}"
+        ext_id = f"desk:{key}"
+        again = session.scalars(select(m.Contact.id).where(m.Contact.ext_id == ext_id)).first()
+        if again is not None:
+            return IntakeResult("duplicate", reason="this message was already taken in", contact_id=again)
+    limits = _too_large(mail, ctx.desk)
+    if limits is not None:
+        refuse(session=session, key=key, sender=sender, subject=subject, at=at, reason=limits)
+        return IntakeResult("refused", reason=limits)
+
+    client: m.Client | None
+    if client_ref is not None:
+        client = client_by_ref(session=session, ref=client_ref)
+        if client is None:
+            raise IntakeProblem(f"no client {client_ref!r} in the ledger")
+    elif sender is None:
+        reason = "no sender address (null sender)"
+        refuse(session=session, key=key, sender=None, subject=subject, at=at, reason=reason)
+        return IntakeResult("unmatched", reason=reason)
+    else:
+        client = None
+    automatic = machine_sent(mail) if mail is not None else None
+    analysis = _analyse(text, client.language if client else None, at, ctx.business.timezone)
+    if client is None:
+        assert sender is not None
+        if automatic is not None:
+            found = ctx.addresses.find(session=session, address=sender)
+            if found is None:
+                refuse(
+                    session=session,
+                    key=key,
+                    sender=sender,
+                    subject=subject,
+                    at=at,
+                    reason=f"automatic: {automatic}",
+                )
+                return IntakeResult("automatic", reason=automatic)
+            client = found.client
+        else:
+            lang = (
+                analysis.language
+                if analysis is not None and analysis.language != "other"
+                else ctx.business.language
+            )
+            name = mail.sender_name if mail is not None else None
+            client = match_or_prospect(
+                session=session,
+                address=sender,
+                name=name,
+                language=lang,
+                timezone=ctx.business.timezone,
+                currency=ctx.business.currency,
+                book=ctx.addresses,
+            ).client
+
+    ids = ([mail.in_reply_to] if mail and mail.in_reply_to else []) + (list(mail.references) if mail else [])
+    request = threaded_request(
+        session=session,
+        client_id=client.id,
+        message_ids=ids,
+        subject=subject,
+        prefix=ctx.desk.reference_prefix,
+    )
+    contact = m.Contact(
+        ext_id=ext_id,
+        client_id=client.id,
+        at=at,
+        channel=channel,
+        direction="inbound",
+        answered=True,
+        subject=subject[:500],
+        text=text,
+        sender=sender,
+        message_id=mail.message_id if mail else None,
+        in_reply_to=mail.in_reply_to if mail else None,
+        tone=analysis.tone.label if analysis is not None else None,
+        tone_score=float(analysis.tone.score) if analysis is not None else None,
+    )
+    info = analysis.to_json() if analysis is not None else {}
+    if automatic is not None:
+        # Machine-sent mail from a known client is kept in the ledger but never answered (no loops).
+        contact.request_id = request.id if request else None
+        contact.problem = f"automatic: {automatic}"
+        session.add(contact)
+        session.flush()
+        return IntakeResult(
+            "automatic", reason=automatic, client_id=client.id, contact_id=contact.id, analysis=info
+        )
+
+    target = pr.response_target(client_hours=client.response_target_hours, business_hours=_biz_target(ctx))
+    outcome, repeat_reason = "new", None
+    if request is not None and request.status == "waiting":
+        outcome = "resumed"
+        _resume(ctx, request, at)
+    elif request is not None and request.status in ("answered", "closed"):
+        outcome = "reopened"
+        request.status = "open"
+        request.promised_at = pr.promised_at(calendar=ctx.calendar, received=at, target_hours=target)
+    elif request is not None:
+        outcome, repeat_reason = "repeat", "thread"
+    else:
+        request, repeat_reason = _find_repeat(ctx, session, client.id, subject, text)
+        if request is not None:
+            outcome = "repeat"
+    promise_kept = True
+    if outcome == "repeat":
+        assert request is not None
+        promise_kept = is_promise_kept(request.promised_at, now)
+        if not promise_kept and request.promised_at is not None:
+            note_breach(session=session, calendar=ctx.calendar, request=request, now=now)
+        request.chases += 1
+        request.priority += 1
+        request.promised_at = pr.refreshed_promise(
+            calendar=ctx.calendar, now=max(at, now), current=request.promised_at, target_hours=target
+        )
+    if request is None:
+        request = m.Request(
+            ext_id=ext_id,
+            client_id=client.id,
+            at=at,
+            subject=subject[:500],
+            text=text,
+            kind="email" if channel == "email" else channel,
+            deadline=analysis.deadline.at if analysis is not None and analysis.deadline is not None else None,
+            promised_at=pr.promised_at(calendar=ctx.calendar, received=at, target_hours=target),
+            status="open",
+            priority=0,
+            chases=0,
+        )
+        session.add(request)
+        session.flush()
+        request.reference = format_reference(ctx.desk.reference_prefix, request.id)
+    contact.request_id = request.id
+    session.add(contact)
+    session.flush()
+    result = IntakeResult(
+        outcome,
+        client_id=client.id,
+        request_id=request.id,
+        contact_id=contact.id,
+        reference=request.reference,
+        promised_at=request.promised_at,
+        repeat_reason=repeat_reason,
+        analysis=info,
+    )
+    to_addr = sender or (client.emails[0] if client.emails else None)
+    if to_addr is None:
+        result.reason = "no address to acknowledge to"
+        return result
+    row = queue_ack(
+        session=session,
+        desk=ctx.desk,
+        business_name=ctx.business.name,
+        business_email=ctx.business.email,
+        client=client,
+        request=request,
+        to_addr=to_addr,
+        key=f"ack:{key}"[:200],
+        repeat=outcome == "repeat",
+        promise_kept=promise_kept,
+        target_hours=target,
+        subject=subject,
+        reply_to_id=mail.message_id if mail else None,
+        references=list(mail.references) if mail else [],
+    )
+    result.ack_key = row.key
+    return result
+
+
+def _content_digest(sender: str | None, subject: str, text: str) -> str:
+    return hashlib.sha256(f"{sender}|{subject}|{text}".encode()).hexdigest()[:16]
+
+
+def _biz_target(ctx: DeskContext) -> Decimal | None:
+    return ctx.business.response_target_hours
+
+
+def _too_large(mail: ParsedMail | None, desk: DeskSettings) -> str | None:
+    if mail is None:
+        return None
+    if mail.size > desk.max_message_bytes:
+        return f"message of {mail.size} bytes is over the {desk.max_message_bytes}-byte limit"
+    for name, size in mail.attachments:
+        if size > desk.max_attachment_bytes:
+            return f"attachment {name!r} of {size} bytes is over the {desk.max_attachment_bytes}-byte limit"
+    return None
+
+
+def _resume(ctx: DeskContext, request: m.Request, at: datetime) -> None:
+    request.status = "open"
+    if request.waiting_since is not None and request.promised_at is not None:
+        request.promised_at = pr.resume_after_waiting(
+            calendar=ctx.calendar,
+            waiting_since=request.waiting_since,
+            resumed=at,
+            promised=request.promised_at,
+        ).promised_at
+    request.waiting_since = None
+
+
+def _find_repeat(
+    ctx: DeskContext, session: Session, client_id: int, subject: str, text: str
+) -> tuple[m.Request | None, str | None]:
+    rows = list(
+        session.scalars(
+            select(m.Request)
+            .where(m.Request.client_id == client_id, m.Request.status.in_(_OPEN))
+            .order_by(m.Request.at.desc())
+            .limit(50)
+        )
+    )
+    match = find_repeat(
+        subject=subject,
+        text=text,
+        open_requests=[OpenRequest(r.id, r.subject, r.text) for r in rows],
+        threshold=ctx.desk.repeat_threshold,
+        chase_phrases=ctx.desk.chase_phrases,
+    )
+    if match is None:
+        return None, None
+    return next(r for r in rows if r.id == match.request_id), match.reason

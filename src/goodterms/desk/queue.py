@@ -1,0 +1,65 @@
+"""The desk's queue: open requests, their promise, how often the client chased, and whether we are late."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from goodterms.ledger import models as m
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One open request as the desk sees it."""
+
+    request_id: int
+    reference: str | None
+    client_id: int
+    client: str
+    subject: str
+    received: datetime
+    status: str
+    promised_at: datetime | None
+    chases: int
+    priority: int
+    late: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON-ready form."""
+        data = dict(self.__dict__)
+        data["received"] = self.received.isoformat()
+        data["promised_at"] = self.promised_at.isoformat() if self.promised_at else None
+        return data
+
+
+def open_queue(*, session: Session, now: datetime, limit: int | None = None) -> list[QueueItem]:
+    """List open and waiting requests, most urgent first (late, then priority, then promise)."""
+    query = (
+        select(m.Request, m.Client.name)
+        .join(m.Client, m.Client.id == m.Request.client_id)
+        .where(m.Request.status.in_(("open", "waiting")))
+        .order_by(m.Request.promised_at, m.Request.id)
+    )
+    items = [
+        QueueItem(
+            request_id=r.id,
+            reference=r.reference,
+            client_id=r.client_id,
+            client=name,
+            subject=r.subject,
+            received=r.at,
+            status=r.status,
+            promised_at=r.promised_at,
+            chases=r.chases,
+            priority=r.priority,
+            # Waiting on the client pauses the clock: not late while we wait.
+            late=r.status == "open" and r.promised_at is not None and r.promised_at < now,
+        )
+        for r, name in session.execute(query)
+    ]
+    items.sort(key=lambda i: (not i.late, -i.priority, i.promised_at or i.received))
+    return items[:limit] if limit is not None else items

@@ -1,0 +1,1 @@
+"""Professional handling of difficult clients: boundaries, feedback asks, payment follow-up."""

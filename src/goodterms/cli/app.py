@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from goodterms.ledger.db import dispose_engines
+
 app = typer.Typer(
     name="goodterms",
     help="Stay on good terms with clients, or part on good terms.",
@@ -25,6 +27,7 @@ state = State()
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     db: str | None = typer.Option(
         None, "--db", help="Database URL (default: GOODTERMS_DATABASE_URL or sqlite:///goodterms.db)."
     ),
@@ -34,3 +37,4 @@ def _root(
 ) -> None:
     state.db_url = db
     state.config_path = config
+    ctx.call_on_close(dispose_engines)

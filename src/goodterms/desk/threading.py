@@ -22,9 +22,14 @@ def reference_in(subject: str, prefix: str) -> str | None:
     return found.group(1).upper() if found else None
 
 
+_SUBJECT_MAX = 200
+
+
 def reply_subject(subject: str, reference: str) -> str:
     """Return ``Re: <subject> [REF]`` without stacking prefixes or references."""
-    base = subject.strip() or "(no subject)"
+    base = " ".join(subject.split()) or "(no subject)"
+    if len(base) > _SUBJECT_MAX:  # a subject line is a headline, not the whole message
+        base = base[: _SUBJECT_MAX - 1].rstrip() + "…"
     if not re.match(r"(?i)^re\s*:", base):
         base = f"Re: {base}"
     tag = f"[{reference}]"

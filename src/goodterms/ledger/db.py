@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -15,6 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///goodterms.db"
+
+# Engines this process created, so a command can close their connections when it ends.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -37,10 +41,18 @@ def make_engine(url: str | None = None) -> Engine:
     if resolved.get_backend_name() == "sqlite":
         engine = create_engine(resolved, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
-        resolved = resolved.set(drivername="postgresql+psycopg")
-    return create_engine(resolved, pool_pre_ping=True)
+    else:
+        if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
+            resolved = resolved.set(drivername="postgresql+psycopg")
+        engine = create_engine(resolved, pool_pre_ping=True)
+    _ENGINES.add(engine)
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine this process made (they reopen on use)."""
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -1,7 +1,5 @@
 """Find deadline demands ("by tomorrow morning", "reedeks", "ภายในวันนี้") and resolve them to a datetime."""
 
-# ruff: noqa: E501  (the rule table reads best with one pattern per line)
-
 from __future__ import annotations
 
 import re

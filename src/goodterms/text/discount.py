@@ -1,7 +1,5 @@
 """Find requests for a discount or for free work, in Thai, Estonian and English."""
 
-# ruff: noqa: E501  (one pattern per line)
-
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
-"""The tone model: shipped linear heads over hashed n-grams, plus a per-business adjustment."""
+"""The tone model: shipped linear heads over hashed tf-idf n-grams (optionally with sentence-embedding heads),
+plus a per-business adjustment."""
 
 from __future__ import annotations
 
@@ -6,19 +7,20 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
 
-from goodterms.text.features import N_BUCKETS, hashed_features
+from goodterms.text.embed import EmbedHeads
+from goodterms.text.features import N_BUCKETS, term_counts
 
 FloatArray = npt.NDArray[np.float32]
 IndexArray = npt.NDArray[np.int64]
 
-_FORMAT = "goodterms-tone-adjustment/1"
+_FORMAT = "goodterms-tone-adjustment/2"
 # The shipped rudeness head learned English only; for other languages it starts from this prior logit
 # (about 5 %) and relies on lexicons and the business's own marks.
 FOREIGN_PRIOR_LOGIT = -3.0
@@ -40,6 +42,7 @@ class _Base:
     bias: FloatArray
     heads: tuple[str, ...]
     digest: str
+    idf: FloatArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,21 +54,42 @@ class ToneModel:
     adj_value: FloatArray
     adj_bias: float = 0.0
     n_marks: int = 0
+    embed: EmbedHeads | None = field(default=None, repr=False)
 
     @property
     def is_adjusted(self) -> bool:
         """Whether staff marks have been learned into this model."""
         return self.n_marks > 0
 
-    def shipped_logit(self, idx: IndexArray, w: FloatArray, lang: str) -> float:
-        """Return the shipped rudeness logit (English head, or a fixed prior for other languages)."""
+    def features(self, text: str) -> tuple[IndexArray, FloatArray]:
+        """Return the message's bucket indices and L2-normalised tf-idf weights."""
+        idx, tf = term_counts(text)
+        w = tf * self.base.idf[idx]
+        norm = float(np.sqrt(w @ w))
+        return idx, (w / norm if norm > 0 else w).astype(np.float32)
+
+    def shipped_logit(
+        self, idx: IndexArray, w: FloatArray, lang: str, vec: FloatArray | None = None
+    ) -> float:
+        """Return the shipped rudeness logit (English head, or a fixed prior for other languages).
+
+        With embedding heads and the message's embedding *vec*, the English logit mixes both heads.
+        """
         if lang not in SHIPPED_RUDENESS_LANGS:
             return FOREIGN_PRIOR_LOGIT
-        return float(self.base.weights[idx, 0] @ w) + float(self.base.bias[0])
+        logit = float(self.base.weights[idx, 0] @ w) + float(self.base.bias[0])
+        if self.embed is None or vec is None:
+            return logit
+        p_emb = _sigmoid(float(self.embed.raw(vec)[0]))
+        mix = self.embed.mix["offensive"]
+        p = (1 - mix) * _sigmoid(logit) + mix * p_emb
+        return _logit(p)
 
-    def offensive_logit(self, idx: IndexArray, w: FloatArray, lang: str) -> float:
-        """Return the rudeness logit for already hashed features, adjustment included."""
-        logit = self.shipped_logit(idx, w, lang) + self.adj_bias
+    def offensive_logit(
+        self, idx: IndexArray, w: FloatArray, lang: str, vec: FloatArray | None = None
+    ) -> float:
+        """Return the rudeness logit for already computed features, adjustment included."""
+        logit = self.shipped_logit(idx, w, lang, vec) + self.adj_bias
         if self.adj_index.shape[0] and idx.shape[0]:
             pos = np.searchsorted(self.adj_index, idx)
             pos[pos >= self.adj_index.shape[0]] = 0
@@ -75,14 +99,20 @@ class ToneModel:
 
     def scores(self, text: str, lang: str = "en") -> HeadScores:
         """Return every head's probabilities for *text* written in *lang*."""
-        idx, w = hashed_features(text)
+        idx, w = self.features(text)
         raw = w @ self.base.weights[idx] if idx.shape[0] else np.zeros(len(self.base.heads), np.float32)
         raw = raw + self.base.bias
-        off = _sigmoid(self.offensive_logit(idx, w, lang))
+        vec = self.embed.vector(text) if self.embed is not None and lang in ("en", "th", "et") else None
+        off = _sigmoid(self.offensive_logit(idx, w, lang, vec))
         groups: dict[str, dict[str, float]] = {"th": {}, "et": {}}
         for prefix, probs in groups.items():
             cols = [i for i, h in enumerate(self.base.heads) if h.startswith(prefix + ":")]
             soft = _softmax(raw[cols])
+            if self.embed is not None and vec is not None and lang == prefix:
+                names = [self.base.heads[c] for c in cols]
+                emb_cols = [self.embed.heads.index(n) for n in names]
+                mix = self.embed.mix[prefix]
+                soft = (1 - mix) * soft + mix * _softmax(self.embed.raw(vec)[emb_cols])
             for col, p in zip(cols, soft, strict=True):
                 probs[self.base.heads[col].split(":", 1)[1]] = float(p)
         return HeadScores(offensive=off, thai=groups["th"], estonian=groups["et"])
@@ -117,11 +147,18 @@ class ToneModel:
             raise ValueError(f"unknown tone model format {meta.get('format')!r}")
         if index.shape != value.shape or (index.shape[0] and (index.min() < 0 or index.max() >= N_BUCKETS)):
             raise ValueError("corrupt tone model adjustment")
-        return cls(shipped.base, index, value, float(meta["bias"]), int(meta["n_marks"]))
+        if meta.get("base") != shipped.base.digest:
+            raise ValueError("the stored tone model was learned on another shipped model: run learn again")
+        return cls(shipped.base, index, value, float(meta["bias"]), int(meta["n_marks"]), shipped.embed)
 
 
 def _sigmoid(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0))))
+
+
+def _logit(p: float) -> float:
+    q = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(q / (1 - q)))
 
 
 def _softmax(x: FloatArray) -> FloatArray:
@@ -130,16 +167,26 @@ def _softmax(x: FloatArray) -> FloatArray:
     return out
 
 
-@lru_cache(maxsize=1)
-def load_default_model() -> ToneModel:
-    """Load the packaged tone model once (cached)."""
+@lru_cache(maxsize=2)
+def load_default_model(embed: bool = False) -> ToneModel:
+    """Load the packaged tone model once (cached).
+
+    With ``embed=True`` the sentence-embedding heads are mixed in; that needs the ``goodterms[embed]`` extra
+    and raises ``EmbedUnavailable`` (an ImportError naming the extra) without it.
+    """
     blob = resources.files("goodterms.text").joinpath("model/tone.npz").read_bytes()
     with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
         weights = np.asarray(npz["weights"], dtype=np.float32)
         bias = np.asarray(npz["bias"], dtype=np.float32)
         heads = tuple(str(h) for h in npz["heads"])
-    base = _Base(weights, bias, heads, hashlib.sha256(blob).hexdigest()[:16])
-    return ToneModel(base, np.zeros(0, np.int64), np.zeros(0, np.float32))
+        idf = np.asarray(npz["idf"], dtype=np.float32)
+    base = _Base(weights, bias, heads, hashlib.sha256(blob).hexdigest()[:16], idf)
+    heads_e: EmbedHeads | None = None
+    if embed:
+        from goodterms.text.embed import load_embed_heads
+
+        heads_e = load_embed_heads()
+    return ToneModel(base, np.zeros(0, np.int64), np.zeros(0, np.float32), embed=heads_e)
 
 
 def learn(
@@ -159,7 +206,7 @@ def learn(
 
     model = base if base is not None else load_default_model()
     kept = [(text, bool(rude)) for text, rude in marks if text.strip()]
-    rows = [(hashed_features(text), rude) for text, rude in kept]
+    rows = [(model.features(text), rude) for text, rude in kept]
     if not rows:
         return model
     index = np.unique(np.concatenate([model.adj_index, *(r[0][0] for r in rows)]))
@@ -171,8 +218,11 @@ def learn(
     target = np.array([1.0 if rude else 0.0 for _, rude in rows], np.float32)
     shipped = np.array(
         [
-            model.shipped_logit(idx, w, detect_language(text))
+            model.shipped_logit(
+                idx, w, lang, model.embed.vector(text) if model.embed is not None and lang == "en" else None
+            )
             for ((idx, w), _), (text, _) in zip(rows, kept, strict=True)
+            for lang in (detect_language(text),)
         ],
         np.float32,
     )
@@ -190,4 +240,6 @@ def learn(
             np.add.at(grad, c, (e / n) * w * 10.0)
         value -= lr * grad
         bias -= lr * 0.1 * float(err.mean())
-    return ToneModel(model.base, index, value.astype(np.float32), float(bias), model.n_marks + len(rows))
+    return ToneModel(
+        model.base, index, value.astype(np.float32), float(bias), model.n_marks + len(rows), model.embed
+    )

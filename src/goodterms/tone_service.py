@@ -1,0 +1,118 @@
+"""The business's own tone model: staff marks in the ledger, a refit on them, and tone labels for contacts.
+
+Storage lives here; ``goodterms.text`` stays pure and only sees ``(text, is_rude)`` pairs and model bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CursorResult, Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from goodterms.ledger.models import Blob, Contact
+from goodterms.text import ToneModel, analyze, learn
+
+MODEL_BLOB = "tone_model"
+RUDE = "rude"
+NOT_RUDE = "not_rude"
+
+
+class ContactNotFound(LookupError):
+    """No contact has the given id."""
+
+
+def mark_message(*, engine: Engine, contact_ext_id: str, rude: bool) -> None:
+    """Record a staff member's judgement that one contact's message is rude (or not).
+
+    Raises ContactNotFound when no contact has *contact_ext_id*.
+    """
+    with Session(engine) as session, session.begin():
+        contact = session.scalar(select(Contact).where(Contact.ext_id == contact_ext_id))
+        if contact is None:
+            raise ContactNotFound(f"no contact with id {contact_ext_id!r}")
+        contact.staff_mark = RUDE if rude else NOT_RUDE
+
+
+def _marks(session: Session) -> list[tuple[str, bool]]:
+    rows = session.execute(
+        select(Contact.text, Contact.staff_mark)
+        .where(Contact.staff_mark.in_((RUDE, NOT_RUDE)), Contact.text.is_not(None))
+        .order_by(Contact.id)
+    )
+    return [(text, mark == RUDE) for text, mark in rows if text and text.strip()]
+
+
+def learn_from_marks(*, engine: Engine) -> dict[str, int]:
+    """Refit the business's tone model on every staff mark (on top of the shipped model) and store it.
+
+    Tone that goodterms read from text (it has a score) is cleared so that :func:`fill_tone` reads it again
+    with the new model; a tone the import source gave (no score) is the source's word and is kept.
+    Returns counts: ``marks``, ``rude``, ``not_rude`` and ``cleared`` (contacts whose tone was reset).
+    """
+    with Session(engine) as session, session.begin():
+        marks = _marks(session)
+        rude = sum(1 for _, is_rude in marks if is_rude)
+        if not marks:
+            return {"marks": 0, "rude": 0, "not_rude": 0, "cleared": 0}
+        # Always refit from the shipped model on all marks, so a changed mark replaces the old one.
+        model = learn(marks)
+        now = datetime.now(UTC)
+        blob = session.get(Blob, MODEL_BLOB)
+        if blob is None:
+            session.add(Blob(name=MODEL_BLOB, data=model.to_bytes(), updated_at=now))
+        else:
+            blob.data = model.to_bytes()
+            blob.updated_at = now
+        result = session.execute(
+            update(Contact)
+            .where(Contact.tone_score.is_not(None), Contact.direction == "inbound")
+            .values(tone=None, tone_score=None)
+        )
+        cleared = result.rowcount if isinstance(result, CursorResult) else 0
+    return {"marks": len(marks), "rude": rude, "not_rude": len(marks) - rude, "cleared": int(cleared or 0)}
+
+
+def business_model(*, engine: Engine) -> ToneModel | None:
+    """Return the business's learned tone model, or None when staff have not taught one yet."""
+    with Session(engine) as session:
+        data = session.scalar(select(Blob.data).where(Blob.name == MODEL_BLOB))
+    return ToneModel.from_bytes(data) if data is not None else None
+
+
+def fill_tone(*, engine: Engine, batch: int = 2000) -> int:
+    """Label inbound contacts with text and no tone yet, with the business's model when there is one.
+
+    Returns how many contacts were labelled.
+    """
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    model = business_model(engine=engine)
+    moment = datetime.now(UTC)
+    done = 0
+    last_id = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            rows = session.execute(
+                select(Contact.id, Contact.text)
+                .where(
+                    Contact.tone.is_(None),
+                    Contact.direction == "inbound",
+                    Contact.text.is_not(None),
+                    func.length(Contact.text) > 0,
+                    Contact.id > last_id,
+                )
+                .order_by(Contact.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return done
+            for contact_id, text in rows:
+                tone = analyze(text or "", at=moment, model=model).tone
+                session.execute(
+                    update(Contact)
+                    .where(Contact.id == contact_id)
+                    .values(tone=tone.label, tone_score=float(tone.score))
+                )
+            done += len(rows)
+            last_id = rows[-1][0]

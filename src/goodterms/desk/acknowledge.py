@@ -30,6 +30,7 @@ def queue_ack(
     subject: str,
     reply_to_id: str | None,
     references: list[str],
+    paused_note: str | None = None,
 ) -> m.Outbox:
     """Queue the acknowledgement of one inbound message; idempotent by ``key``."""
     assert request.promised_at is not None and request.reference is not None
@@ -49,6 +50,7 @@ def queue_ack(
             "business_name": business_name,
             "chases": request.chases,
             "promise_kept": promise_kept,
+            "paused_note": paused_note,
         },
     )
     from_addr = desk.from_address or business_email or "desk@localhost"

@@ -324,9 +324,20 @@ def _receive(
         subject=subject,
         reply_to_id=mail.message_id if mail else None,
         references=list(mail.references) if mail else [],
+        paused_note=_paused_note(ctx, session, client),
     )
     result.ack_key = row.key
     return result
+
+
+def _paused_note(ctx: DeskContext, session: Session, client: m.Client) -> str | None:
+    """While work is paused for payment, say so honestly in the acknowledgement."""
+    if client.status != "paused":
+        return None
+    # Imported here: the follow-up package sends through the desk's outbox.
+    from goodterms.handling.followup import paused_note_in
+
+    return paused_note_in(session=session, client=client, settings=ctx.app.settings.followup)
 
 
 def _content_digest(sender: str | None, subject: str, text: str) -> str:

@@ -9,11 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from goodterms.app import Goodterms
 from goodterms.desk import outbox
 from goodterms.handling import facts
 from goodterms.handling.assessment import assess_clients, flag_codes
+from goodterms.handling.config import FollowupSettings
 from goodterms.handling.ladder import NoticeDue, plan_notices
 from goodterms.handling.notices import TEMPLATES, Recipient, Rendered, Sender, render, render_notice
 from goodterms.handling.status import set_status
@@ -240,26 +242,32 @@ def paused_note(*, app: Goodterms, client: str) -> str | None:
     """
     with session_scope(app.engine) as session:
         row = session.scalars(select(m.Client).where(m.Client.ext_id == client)).first()
-        if row is None or row.status != "paused":
+        if row is None:
             return None
-        lang = row.language
-        pausing = {f"payment:{level.name}" for level in app.settings.followup.levels if level.pauses_work}
-        invoice_ids = {
-            r
-            for n in session.scalars(
-                select(m.FollowupNotice).where(
-                    m.FollowupNotice.client_id == row.id, m.FollowupNotice.rule.in_(pausing)
-                )
+        return paused_note_in(session=session, client=row, settings=app.settings.followup)
+
+
+def paused_note_in(*, session: Session, client: m.Client, settings: FollowupSettings) -> str | None:
+    """Return the paused-work paragraph for a client inside the caller's session (None if not paused)."""
+    if client.status != "paused":
+        return None
+    pausing = {f"payment:{level.name}" for level in settings.levels if level.pauses_work}
+    invoice_ids = {
+        r
+        for n in session.scalars(
+            select(m.FollowupNotice).where(
+                m.FollowupNotice.client_id == client.id, m.FollowupNotice.rule.in_(pausing)
             )
-            for r in n.records
-        }
-        numbers = sorted(
-            session.scalars(select(m.Invoice.number).where(m.Invoice.ext_id.in_(sorted(invoice_ids)))).all()
         )
+        for r in n.records
+    }
+    numbers = sorted(
+        session.scalars(select(m.Invoice.number).where(m.Invoice.ext_id.in_(sorted(invoice_ids)))).all()
+    )
     rendered = render(
         template="paused_note",
-        lang=lang,
+        lang=client.language,
         context={"numbers": ", ".join(numbers) or "—"},
-        override_dir=app.settings.followup.template_dir,
+        override_dir=settings.template_dir,
     )
     return rendered.body

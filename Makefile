@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -f goodterms.db goodterms.db-wal goodterms.db-shm
 	$(BIN)/goodterms --db sqlite:///goodterms.db demo
-	$(BIN)/goodterms --db sqlite:///goodterms.db clients
+	$(BIN)/goodterms --db sqlite:///goodterms.db assess
 
 # System packages the tests need: PostgreSQL (server path) and a Thai font (PDF reports).
 system-deps:

@@ -49,6 +49,7 @@ class Goodterms:
             holidays=list(row.holidays),
             target_hourly_rate=row.target_hourly_rate,
             response_target_hours=row.response_target_hours or self.settings.business.response_target_hours,
+            exchange_rates={**self.settings.business.exchange_rates, **(row.exchange_rates or {})},
         )
 
     def calendar(self) -> BusinessCalendar:

@@ -46,6 +46,11 @@ class BusinessSettings(BaseModel):
     response_target_hours: Decimal = Field(
         Decimal(4), description="Business hours within which every request gets an answer."
     )
+    exchange_rates: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description='Value of one unit of a client currency in the business currency, e.g. EUR = "38.50"; '
+        "money in a currency without a rate is left out of comparisons between clients.",
+    )
 
     def as_event(self) -> BusinessEvent:
         """Validate these settings with the same rules as the ledger's business record."""

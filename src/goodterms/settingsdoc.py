@@ -29,15 +29,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str]]:
+def _rows(defaults: BaseModel, prefix: str) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
-    defaults = model()
-    for name, field in model.model_fields.items():
-        sub = field.annotation
+    for name, field in type(defaults).model_fields.items():
         value = getattr(defaults, name)
-        if isinstance(sub, type) and issubclass(sub, BaseModel):
+        if isinstance(value, BaseModel):
             rows.append((f"[{prefix}{name}]", "", field.description or ""))
-            rows.extend(_rows(sub, f"{prefix}{name}."))
+            rows.extend(_rows(value, f"{prefix}{name}."))
             continue
         shown = json.dumps(_plain(value), ensure_ascii=False, default=str)
         rows.append((f"{prefix}{name}", shown, field.description or ""))
@@ -59,7 +57,7 @@ def render_markdown() -> str:
         "| setting | default | meaning |",
         "|---|---|---|",
     ]
-    for key, default, desc in _rows(Settings, ""):
+    for key, default, desc in _rows(Settings(), ""):
         shown = f"`{default}`" if default else ""
         cells = [f"`{key}`", shown, desc]
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

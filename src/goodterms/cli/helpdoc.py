@@ -13,7 +13,8 @@ from typing import Any
 import typer
 from typer.testing import CliRunner
 
-from goodterms.cli import app
+import goodterms.cli  # noqa: F401  (registers every command)
+from goodterms.cli.app import app
 
 
 def _commands(group: Any, prefix: list[str]) -> list[list[str]]:
@@ -40,7 +41,9 @@ def render() -> str:
         "Generated from each command's `--help` by `make docs`; a test fails when it is stale.",
     ]
     for path in _commands(root, []):
-        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"})
+        result = runner.invoke(
+            app, [*path, "--help"], env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+        )
         title = " ".join(["goodterms", *path])
         body = "\n".join(line.rstrip() for line in result.output.strip().splitlines())
         parts += ["", f"## `{title}`", "", "```", body, "```"]

@@ -78,6 +78,7 @@ def _business() -> Event:
         "holidays": ["2026-04-13", "2026-04-14", "2026-04-15", "2026-12-31"],
         "target_hourly_rate": "900.00",
         "response_target_hours": "4",
+        "exchange_rates": {"EUR": "38.50", "GBP": "44.00"},
     }
 
 

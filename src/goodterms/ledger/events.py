@@ -86,6 +86,11 @@ class BusinessEvent(Event):
     response_target_hours: Money = Field(
         Decimal(4), description="Business hours within which every request gets an answer."
     )
+    exchange_rates: dict[Currency, Money] = Field(
+        default_factory=dict,
+        description='Value of one unit of a client currency in the business currency, e.g. {"EUR": "38.50"}; '
+        "money in a currency without a rate is left out of comparisons between clients.",
+    )
 
     @field_validator("hours")
     @classmethod

@@ -62,6 +62,7 @@ class Business(Imported, Base):
     holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
     target_hourly_rate: Mapped[Decimal | None]
     response_target_hours: Mapped[Decimal | None]
+    exchange_rates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Client(Imported, Base):

@@ -102,6 +102,7 @@ def event_row(event: Event) -> tuple[dict[str, Any], dict[str, str]]:
     if "holidays" in data:  # the business record
         data["hours"] = {day: [list(span) for span in spans] for day, spans in data["hours"].items()}
         data["holidays"] = [d.isoformat() for d in data["holidays"]]
+        data["exchange_rates"] = {code: str(rate) for code, rate in data["exchange_rates"].items()}
     return data, refs
 
 

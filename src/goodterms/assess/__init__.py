@@ -1,0 +1,1 @@
+"""The difficult-client assessment: red flags with evidence, health, trend, verdict and advice."""

@@ -1,0 +1,113 @@
+"""Findings: what a flag says about a client, and the ledger records that prove it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from goodterms.assess.config import Levels
+
+Severity = Literal["low", "medium", "high"]
+SEVERITY_POINTS: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
+Measure = int | float | str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One ledger record behind a finding: its event type, source id and time."""
+
+    type: str
+    id: str
+    at: datetime | None
+    quote: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type, "id": self.id, "at": _iso(self.at)}
+        if self.quote is not None:
+            data["quote"] = self.quote
+        return data
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A red flag raised on a client (or on the business), explained."""
+
+    code: str
+    severity: Severity
+    summary: str
+    measures: Mapping[str, Measure]
+    threshold: Mapping[str, Measure]
+    evidence: tuple[Evidence, ...] = ()
+    contribution: float = 0.0
+    client: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity,
+            "summary": self.summary,
+            "measures": dict(self.measures),
+            "threshold": dict(self.threshold),
+            "contribution": self.contribution,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+        if self.client is not None:
+            data["client"] = self.client
+        return data
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def severity_at_least(value: float, levels: Levels) -> Severity | None:
+    """Return the severity a value reaches on rising levels (None below ``low``)."""
+    if value >= levels.high:
+        return "high"
+    if value >= levels.medium:
+        return "medium"
+    if value >= levels.low:
+        return "low"
+    return None
+
+
+def severity_at_most(value: float, levels: Levels) -> Severity | None:
+    """Return the severity a value reaches on falling levels (None above ``low``)."""
+    if value <= levels.high:
+        return "high"
+    if value <= levels.medium:
+        return "medium"
+    if value <= levels.low:
+        return "low"
+    return None
+
+
+def worst(*severities: Severity | None) -> Severity | None:
+    """Return the highest of some severities (None if all are None)."""
+    best: Severity | None = None
+    for severity in severities:
+        if severity is not None and (best is None or SEVERITY_POINTS[severity] > SEVERITY_POINTS[best]):
+            best = severity
+    return best
+
+
+def ratio(value: float, reference: float) -> float:
+    """Return value / reference, infinite for a positive value over a zero reference."""
+    if reference <= 0:
+        return float("inf") if value > 0 else 0.0
+    return value / reference
+
+
+def rounded(value: float, places: int = 2) -> float | None:
+    """Round a measure for JSON (infinity becomes None)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return round(value, places)
+
+
+def thresholds(levels: Levels) -> dict[str, Measure]:
+    """Return levels as a threshold mapping."""
+    return {"low": levels.low, "medium": levels.medium, "high": levels.high}

@@ -1,0 +1,494 @@
+"""Load ClientFacts from the ledger: SQL aggregation grouped by client, honouring as-of (SQLite and PostgreSQL).
+
+Each query reads one table (or one join) once, filtered to records before ``as_of`` and optionally to
+some clients, and returns one row per client; only per-request, per-ask and per-invoice series that a
+flag needs as a series (rushes and lateness in business hours, median waits, the payment trend) are
+fetched as rows, and those are processed with numpy, not row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, Connection, case, func, select, type_coerce
+
+from goodterms.assess.clock import OpenClock
+from goodterms.assess.config import AssessSettings
+from goodterms.assess.data import ClientFacts, InvoiceFact, LateRequest
+from goodterms.assess.findings import Evidence
+from goodterms.assess.sql import (
+    LATE_UNIT,
+    ContactSql,
+    contact_sql,
+    count_if,
+    epoch,
+    first_resolved,
+    in_clients,
+)
+from goodterms.calendar import BusinessCalendar
+from goodterms.ledger import models as m
+from goodterms.ledger.types import Fixed2
+
+NONE = -1  # epoch stand-in for a missing time in fetched arrays
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a load is about: the moment, the settings, the business calendar and response target."""
+
+    as_of: datetime
+    settings: AssessSettings
+    calendar: BusinessCalendar
+    response_target_hours: float
+    first_at: datetime
+    horizon: datetime | None = None  # the latest as-of of this run (trend points share one clock)
+    currency: str = ""  # the business's currency; money of other currencies is converted
+    rates: Mapping[str, Decimal] = field(default_factory=dict)  # value of one unit in `currency`
+
+    def at(self, as_of: datetime) -> Scope:
+        """Return the same scope at an earlier moment."""
+        return replace(
+            self, as_of=as_of, first_at=min(self.first_at, as_of), horizon=self.horizon or self.as_of
+        )
+
+    @property
+    def as_of_s(self) -> int:
+        return int(self.as_of.timestamp())
+
+
+def ledger_start(conn: Connection, client_ids: Sequence[int] | None = None) -> datetime | None:
+    """Return the time of the earliest contact or request in the ledger (of some clients)."""
+    firsts = [
+        conn.scalar(select(func.min(model.at)).where(in_clients(model.client_id, client_ids)))
+        for model in (m.Contact, m.Request)
+    ]
+    present = [f for f in firsts if f is not None]
+    return min(present) if present else None
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return Decimal("0.00") if value is None else value
+
+
+def _calendar_key(calendar: BusinessCalendar) -> tuple[Any, ...]:
+    hours = tuple((day, tuple(spans)) for day, spans in sorted(calendar.hours.items()))
+    return (calendar.timezone, hours, calendar.holidays)
+
+
+@lru_cache(maxsize=8)
+def _cached_clock(key: tuple[Any, ...], first: date, last: date) -> OpenClock:
+    zone, hours, holidays = key
+    calendar = BusinessCalendar(zone, dict(hours), holidays)
+    return OpenClock.build(
+        calendar, datetime.combine(first, time(), UTC), datetime.combine(last, time(), UTC)
+    )
+
+
+def _clock(calendar: BusinessCalendar, first: datetime, horizon: datetime | None) -> OpenClock:
+    """Return the open-minute clock from ``first`` to ``horizon`` (built once per range and calendar)."""
+    end = horizon or datetime.now(UTC)
+    return _cached_clock(_calendar_key(calendar), first.astimezone(UTC).date(), end.astimezone(UTC).date())
+
+
+def _at(epoch_s: int) -> datetime:
+    return datetime.fromtimestamp(int(epoch_s), UTC)
+
+
+def load_facts(
+    conn: Connection, *, scope: Scope, client_ids: Sequence[int] | None = None
+) -> dict[int, ClientFacts]:
+    """Return each client's facts as of ``scope.as_of`` (all clients, or those in ``client_ids``)."""
+    rows = conn.execute(
+        select(
+            m.Client.id, m.Client.ext_id, m.Client.name, m.Client.response_target_hours, m.Client.currency
+        ).where(in_clients(m.Client.id, client_ids))
+    ).all()
+    acc: dict[int, dict[str, Any]] = {r.id: {"id": r.ext_id, "name": r.name} for r in rows}
+    targets = {r.id: float(r.response_target_hours or scope.response_target_hours) for r in rows}
+    if not acc:
+        return {}
+    ids = None if client_ids is None else list(acc)
+    _contacts(conn, scope, ids, acc)
+    _work(conn, scope, ids, acc)
+    _requests(conn, scope, ids, acc, targets)
+    _concessions(conn, scope, ids, acc)
+    _notes(conn, scope, ids, acc)
+    _asks(conn, scope, ids, acc)
+    _invoices(conn, scope, ids, acc)
+    for r in rows:
+        _convert(acc[r.id], r.currency, scope)
+    return {cid: ClientFacts(**values) for cid, values in acc.items()}
+
+
+def _convert(values: dict[str, Any], currency: str, scope: Scope) -> None:
+    """Express a client's money in the business's currency, or mark it as not comparable."""
+    if not scope.currency or currency == scope.currency:
+        return
+    rate = scope.rates.get(currency)
+    if rate is None:
+        values["revenue_known"] = False
+        return
+    for key in ("revenue", "granted_value"):
+        if key in values:
+            values[key] = (Decimal(values[key]) * rate).quantize(Decimal("0.01"))
+
+
+def _span(values: dict[str, Any], first: int | None, last: int | None) -> None:
+    if first is None or last is None:
+        return
+    values["first_s"] = min(values.get("first_s", first), int(first))
+    values["last_s"] = max(values.get("last_s", last), int(last))
+
+
+def _inbound_columns(sql: ContactSql, recent: datetime) -> list[Any]:
+    """Aggregates over inbound contacts (the query filters on direction)."""
+    c = m.Contact
+    call = c.channel == "call"
+    hostile = c.tone == "hostile"
+    return [
+        c.client_id,
+        count_if(sql.counted),
+        func.sum(case((sql.counted, sql.slot_weight()), else_=0)),
+        count_if(call),
+        count_if(call & c.answered.is_(False)),
+        func.count(c.tone),
+        count_if(hostile),
+        func.count(case((c.at >= recent, c.tone), else_=None)),
+        count_if(hostile & (c.at >= recent)),
+    ]
+
+
+def _handling(settings: AssessSettings) -> ColumnElement[Any]:
+    c = m.Contact
+    return case(
+        (c.channel.in_(("call", "meeting")), c.duration_s / 60.0),
+        *[(c.channel == channel, minutes) for channel, minutes in settings.handling_minutes.items()],
+        else_=0.0,
+    )
+
+
+def _contacts(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+    """Aggregate contacts: all of them, the inbound ones, then the chases, which are taken back out."""
+    cfg = scope.settings
+    c = m.Contact
+    sql = contact_sql(
+        as_of=scope.as_of, first_at=scope.first_at, settings=cfg, calendar=scope.calendar, client_ids=ids
+    )
+    recent = scope.as_of - timedelta(days=cfg.recent_days)
+    where = (c.at < scope.as_of, in_clients(c.client_id, ids))
+    handling = _handling(cfg)
+    every = select(
+        c.client_id,
+        func.sum(handling),
+        func.sum(case((c.channel == "call", c.duration_s), else_=0)),
+        func.min(c.at),
+        func.max(c.at),
+    ).where(*where)
+    for cid, handled, call_s, first, last in conn.execute(every.group_by(c.client_id)):
+        acc[cid].update(handling_min=float(handled or 0), call_min=float(call_s or 0) / 60)
+        _span(acc[cid], int(first.timestamp()), int(last.timestamp()))
+    inbound = select(*_inbound_columns(sql, recent)).where(sql.inbound, *where).group_by(c.client_id)
+    names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent"]
+    for cid, counted, slots, *rest in conn.execute(inbound):
+        values = acc[cid]
+        values.update(
+            inbound=counted or 0, after_hours=(slots or 0) % LATE_UNIT, late_night=(slots or 0) // LATE_UNIT
+        )
+        values.update({name: value or 0 for name, value in zip(names, rest, strict=True)})
+    chased = (
+        select(
+            c.client_id,
+            count_if(sql.counted),
+            func.sum(case((sql.counted, sql.slot_weight()), else_=0)),
+            func.sum(handling),
+        )
+        .select_from(sql.chases_only())
+        .where(sql.chase, sql.inbound, *where)
+        .group_by(c.client_id)
+    )
+    for cid, counted, slots, handled in conn.execute(chased):
+        values = acc[cid]
+        values["chases"] = counted or 0
+        values["inbound"] -= counted or 0
+        values["after_hours"] -= (slots or 0) % LATE_UNIT
+        values["late_night"] -= (slots or 0) // LATE_UNIT
+        values["handling_min"] -= float(handled or 0)
+
+
+def _work(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+    w = m.WorkLog
+    query = (
+        select(
+            w.client_id,
+            func.sum(w.minutes),
+            func.sum(case((w.billable.is_(False), w.minutes), else_=0)),
+            func.min(epoch(w.at)),
+            func.max(epoch(w.at)),
+        )
+        .where(w.at < scope.as_of, in_clients(w.client_id, ids))
+        .group_by(w.client_id)
+    )
+    for cid, total, unpaid, first, last in conn.execute(query):
+        acc[cid].update(work_min=float(total or 0), nonbillable_min=float(unpaid or 0))
+        _span(acc[cid], first, last)
+    d = m.Delivery
+    deliveries = select(d.client_id, func.count()).where(d.at < scope.as_of, in_clients(d.client_id, ids))
+    for cid, n in conn.execute(deliveries.group_by(d.client_id)):
+        acc[cid]["deliveries"] = n
+
+
+def _requests(
+    conn: Connection,
+    scope: Scope,
+    ids: list[int] | None,
+    acc: dict[int, dict[str, Any]],
+    targets: dict[int, float],
+) -> None:
+    r, c = m.Request, m.Contact
+    fr = first_resolved(scope.as_of, ids)
+    chases = (
+        select(c.request_id, func.count().label("n"))
+        .select_from(
+            c.__table__.join(r.__table__, r.id == c.request_id).outerjoin(fr, fr.c.request_id == r.id)
+        )
+        .where(
+            c.at < scope.as_of,
+            c.direction == "inbound",
+            c.at > r.at,
+            (fr.c.first.is_(None)) | (fr.c.first > c.at),
+            in_clients(c.client_id, ids),
+        )
+        .group_by(c.request_id)
+        .subquery("ch")
+    )
+    query = (
+        select(
+            r.client_id,
+            r.ext_id,
+            epoch(r.at),
+            func.coalesce(epoch(r.deadline), NONE),
+            func.coalesce(epoch(r.promised_at), NONE),
+            r.kind,
+            func.coalesce(epoch(fr.c.first), NONE),
+            func.coalesce(chases.c.n, 0),
+        )
+        .select_from(
+            r.__table__.outerjoin(fr, fr.c.request_id == r.id).outerjoin(chases, chases.c.request_id == r.id)
+        )
+        .where(r.at < scope.as_of, in_clients(r.client_id, ids))
+        .order_by(r.client_id, r.at, r.id)
+    )
+    rows = conn.execute(query).all()
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    client, at, deadline, promised, first, n_chases = (
+        np.array(columns[i], dtype=np.int64) for i in (0, 2, 3, 4, 6, 7)
+    )
+    cfg = scope.settings
+    kinds, kind_index = np.unique(np.array(columns[5], dtype=object), return_inverse=True)
+    per_kind = [cfg.turnaround_hours.get(str(k), cfg.default_turnaround_hours) for k in kinds]
+    turnaround = np.array(per_kind, dtype=np.float64)[kind_index]
+    clock = _clock(scope.calendar, scope.first_at, scope.horizon)
+    has_deadline = deadline != NONE
+    rush = has_deadline & (clock.hours_between(at, deadline) < turnaround)
+    known = np.array(sorted(targets), dtype=np.int64)
+    by_client = np.array([targets[cid] for cid in known.tolist()], dtype=np.float64)
+    target = by_client[np.searchsorted(known, client)]
+    promise = np.where(promised != NONE, promised, clock.add_hours(at, target))
+    answered = first != NONE
+    until = np.where(answered, first, scope.as_of_s)
+    late = until > promise
+    hours_late = clock.hours_between(np.minimum(promise, until), until)
+    for cid, n in zip(*np.unique(client, return_counts=True), strict=True):
+        acc[int(cid)]["requests"] = int(n)
+    cap = cfg.evidence_cap
+    rush_evidence: dict[int, list[Evidence]] = {}
+    for i in np.flatnonzero(rush).tolist():
+        cid = int(client[i])
+        acc[cid]["rushes"] = acc[cid].get("rushes", 0) + 1
+        if len(bucket := rush_evidence.setdefault(cid, [])) < cap:
+            bucket.append(Evidence("request", rows[i][1], _at(at[i])))
+    for cid, items in rush_evidence.items():
+        acc[cid]["evidence"] = {"rush_demands": tuple(items)}
+        acc[cid]["evidence_totals"] = {"rush_demands": acc[cid]["rushes"]}
+    late_by: dict[int, list[LateRequest]] = {}
+    for i in np.flatnonzero(late).tolist():
+        late_by.setdefault(int(client[i]), []).append(
+            LateRequest(
+                id=rows[i][1],
+                at=_at(at[i]),
+                promised=_at(min(int(promise[i]), 2**37)),
+                hours_late=float(hours_late[i]),
+                answered=bool(answered[i]),
+                chases=int(n_chases[i]),
+            )
+        )
+    for cid, lates in late_by.items():
+        acc[cid]["late_requests"] = tuple(lates)
+    for cid, first_s in zip(*_group_min(client, at), strict=True):
+        _span(acc[int(cid)], int(first_s), int(first_s))
+
+
+def _group_min(keys: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> tuple[list[int], list[int]]:
+    unique, inverse = np.unique(keys, return_inverse=True)
+    mins = np.full(len(unique), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(mins, inverse, values)
+    return unique.tolist(), mins.tolist()
+
+
+def _concessions(
+    conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]
+) -> None:
+    k = m.Concession
+    where = (k.at < scope.as_of, in_clients(k.client_id, ids))
+    first_grant = (
+        select(k.client_id, func.min(k.at).label("at"))
+        .where(k.granted.is_(True), *where)
+        .group_by(k.client_id)
+        .subquery("fg")
+    )
+    query = (
+        select(
+            k.client_id,
+            count_if(k.asked.is_(True)),
+            count_if(k.granted.is_(True)),
+            type_coerce(func.sum(case((k.granted.is_(True), k.value), else_=0)), Fixed2()),
+            count_if(k.asked.is_(True) & first_grant.c.at.is_not(None) & (k.at > first_grant.c.at)),
+        )
+        .select_from(k.__table__.outerjoin(first_grant, first_grant.c.client_id == k.client_id))
+        .where(*where)
+        .group_by(k.client_id)
+    )
+    for cid, asks, grants, value, after in conn.execute(query):
+        acc[cid].update(
+            concession_asks=asks or 0,
+            grants=grants or 0,
+            granted_value=_money(value),
+            asks_after_grant=after or 0,
+        )
+
+
+def _notes(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+    n = m.StaffNote
+    query = (
+        select(n.client_id, func.count(), count_if(n.feeling < 0))
+        .where(n.at < scope.as_of, in_clients(n.client_id, ids))
+        .group_by(n.client_id)
+    )
+    for cid, notes, negative in conn.execute(query):
+        acc[cid].update(notes=notes, negative_notes=negative or 0)
+
+
+def _asks(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+    a, ans = m.ApprovalAsk, m.ApprovalAnswer
+    first_query = select(ans.ask_id, func.min(ans.at).label("at")).where(ans.at < scope.as_of)
+    if ids is not None:
+        first_query = first_query.join(a, a.id == ans.ask_id).where(in_clients(a.client_id, ids))
+    first = first_query.group_by(ans.ask_id).subquery("fa")
+    query = (
+        select(a.client_id, epoch(a.at), func.coalesce(epoch(first.c.at), NONE), a.kind)
+        .select_from(a.__table__.outerjoin(first, first.c.ask_id == a.id))
+        .where(a.at < scope.as_of, in_clients(a.client_id, ids))
+        .order_by(a.client_id)
+    )
+    rows = conn.execute(query).all()
+    if rows:
+        client = np.array([row[0] for row in rows], dtype=np.int64)
+        at = np.array([row[1] for row in rows], dtype=np.int64)
+        answered_at = np.array([row[2] for row in rows], dtype=np.int64)
+        unanswered = answered_at == NONE
+        wait = (np.where(unanswered, scope.as_of_s, answered_at) - at) / 86400.0
+        delay = np.maximum(wait - scope.settings.feedback_grace_days, 0.0)
+        approval = np.array([row[3] == "approval" for row in rows])
+        order = np.lexsort((wait, client))
+        keys, starts, counts = np.unique(client[order], return_index=True, return_counts=True)
+        ordered = wait[order]
+        medians = (ordered[starts + (counts - 1) // 2] + ordered[starts + counts // 2]) / 2
+        group = np.searchsorted(keys, client)
+        size = len(keys)
+        unanswered_n = np.bincount(group, weights=unanswered, minlength=size)
+        delay_sum = np.bincount(group, weights=delay, minlength=size)
+        approvals = np.bincount(group, weights=approval, minlength=size)
+        for j, cid in enumerate(keys.tolist()):
+            acc[cid].update(
+                asks=int(counts[j]),
+                unanswered=int(unanswered_n[j]),
+                median_wait_days=float(medians[j]),
+                longest_wait_days=float(ordered[starts[j] + counts[j] - 1]),
+                delay_days=float(delay_sum[j]),
+                approval_rounds=int(approvals[j]),
+            )
+    changes = (
+        select(a.client_id, func.count())
+        .select_from(ans.__table__.join(a.__table__, a.id == ans.ask_id))
+        .where(ans.outcome == "changes", ans.at < scope.as_of, in_clients(a.client_id, ids))
+        .group_by(a.client_id)
+    )
+    for cid, n in conn.execute(changes):
+        acc[cid]["change_requests"] = n
+
+
+def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+    i, p = m.Invoice, m.Payment
+    today = scope.as_of.astimezone(scope.calendar.zone).date()
+    revenue = (
+        select(i.client_id, func.sum(i.amount))
+        .where(i.issued <= today, in_clients(i.client_id, ids))
+        .group_by(i.client_id)
+    )
+    for cid, total in conn.execute(revenue):
+        acc[cid]["revenue"] = total if total is not None else Decimal(0)
+    running = func.sum(p.amount).over(partition_by=p.invoice_id, order_by=(p.at, p.id))
+    cumulative = (
+        select(p.invoice_id, p.at, running.label("cum"), i.amount.label("amount"))
+        .select_from(p.__table__.join(i.__table__, i.id == p.invoice_id))
+        .where(p.at < scope.as_of, in_clients(i.client_id, ids))
+        .subquery("cp")
+    )
+    paid = (
+        select(cumulative.c.invoice_id, func.min(cumulative.c.at).label("at"))
+        .where(cumulative.c.cum >= cumulative.c.amount)
+        .group_by(cumulative.c.invoice_id)
+        .subquery("paid")
+    )
+    recent = func.row_number().over(partition_by=i.client_id, order_by=(i.due.desc(), i.id.desc()))
+    due = (
+        select(
+            i.client_id,
+            i.ext_id,
+            i.due,
+            epoch(i.due).label("due_s"),
+            i.amount.label("amount"),
+            i.disputed,
+            func.coalesce(epoch(paid.c.at), NONE).label("paid_s"),
+            recent.label("rn"),
+        )
+        .select_from(i.__table__.outerjoin(paid, paid.c.invoice_id == i.id))
+        .where(i.due < today, in_clients(i.client_id, ids))
+        .subquery("due")
+    )
+    query = select(due).where((due.c.rn <= scope.settings.late_max_cycles) | (due.c.paid_s == NONE))
+    series: dict[int, list[InvoiceFact]] = {}
+    for row in conn.execute(query):
+        is_paid = row.paid_s != NONE
+        end = row.paid_s if is_paid else scope.as_of_s
+        days = max(0, (int(end) - int(row.due_s)) // 86400)
+        series.setdefault(row.client_id, []).append(
+            InvoiceFact(
+                id=row.ext_id,
+                due=row.due,
+                amount=row.amount,
+                days_late=float(days),
+                paid=is_paid,
+                disputed=bool(row.disputed),
+            )
+        )
+    for cid, items in series.items():
+        acc[cid]["invoices"] = tuple(items)

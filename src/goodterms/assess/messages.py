@@ -1,0 +1,196 @@
+"""Owner-facing sentences in English, Estonian and Thai: flag summaries, verdicts and advice (pure)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_currency
+
+LANGUAGES = ("en", "et", "th")
+
+SUMMARIES: dict[str, dict[str, str]] = {
+    "en": {
+        "over_contact": "{name} contacted us {per_week} times per active week, {ratio}× the typical client, "
+        "more than their revenue pays for.",
+        "after_hours": "{count} of {name}'s {total} contacts came outside office hours ({late} late at night) "
+        "and could have waited for office hours.",
+        "rush_demands": "{name} asked for deadlines shorter than our normal turnaround {rushes} times "
+        "in {requests} requests.",
+        "unpaid_time": "{share}% of the time spent for {name} is unpaid (non-billable work and contact handling), "
+        "against {median}% for the typical client.",
+        "concession_pressure": "{name} asked for discounts or free work {asks} times, {after} of them after "
+        "already getting one; {value} given away ({share}% of revenue).",
+        "hostile_tone": "{hostile} of {name}'s {toned} messages were hostile ({share}%), {recent} of them "
+        "in the last {days} days.",
+        "staff_strain": "{name}'s calls take {call_min} staff minutes per 1,000 of revenue ({ratio}× typical); "
+        "{missed} calls missed or avoided; {notes} negative staff notes.",
+        "unresponsive": "{name} left {unanswered} of {asks} approval and feedback asks unanswered; median wait "
+        "{median} days, longest {longest} days, {delay} days of delay caused.",
+        "controlling": "{name} needs {per_delivery} approval rounds and change requests per delivery, "
+        "{ratio}× the typical client.",
+        "late_payment_trend": "{name} pays {slope} days later each billing cycle over {cycles} invoices; "
+        "{overdue} unpaid invoices are overdue (up to {overdue_days} days).",
+        "thin_margin": "{name} brings {rate} per hour of all time spent, against a reference of {reference}.",
+        "slow_response": "We answered {late} of {name}'s requests late (up to {hours} business hours late); "
+        "they had to chase us {chases} times.",
+    },
+    "et": {
+        "over_contact": "{name} võttis meiega ühendust {per_week} korda aktiivse nädala kohta, {ratio}× "
+        "tüüpilisest kliendist rohkem, kui tema tasu katab.",
+        "after_hours": "{name} {total} pöördumisest {count} tuli väljaspool tööaega ({late} hilisõhtul või "
+        "öösel) ja oleks võinud tööajani oodata.",
+        "rush_demands": "{name} soovis {requests} tellimusest {rushes} korral tavapärasest lühemat tähtaega.",
+        "unpaid_time": "{share}% kliendile {name} kulunud ajast on tasustamata (arveldamata töö ja suhtlus), "
+        "tüüpilisel kliendil {median}%.",
+        "concession_pressure": "{name} küsis allahindlust või tasuta tööd {asks} korda, neist {after} korda "
+        "pärast seda, kui oli juba saanud; ära antud {value} ({share}% tulust).",
+        "hostile_tone": "{name} {toned} sõnumist {hostile} olid vaenulikud ({share}%), neist {recent} "
+        "viimase {days} päeva jooksul.",
+        "staff_strain": "Kliendi {name} kõned võtavad {call_min} töötajaminutit 1000 tuluühiku kohta "
+        "({ratio}× tüüpilisest); {missed} kõnet jäi vastamata; {notes} negatiivset töötajate märget.",
+        "unresponsive": "{name} jättis {asks} kinnitus- ja tagasisidepalvest {unanswered} vastuseta; ooteaja "
+        "mediaan {median} päeva, pikim {longest} päeva, põhjustatud viivitus {delay} päeva.",
+        "controlling": "{name} vajab iga tarne kohta {per_delivery} kinnitusvooru ja muudatussoovi, "
+        "{ratio}× tüüpilisest kliendist.",
+        "late_payment_trend": "{name} maksab iga arveldusperioodiga {slope} päeva hiljem ({cycles} arve "
+        "põhjal); {overdue} tasumata arvet on üle tähtaja (kuni {overdue_days} päeva).",
+        "thin_margin": "{name} toob {rate} tunni kohta kogu kulunud ajast, võrdlusalus on {reference}.",
+        "slow_response": "Vastasime kliendi {name} {late} pöördumisele hilja (kuni {hours} tööaja tundi); "
+        "klient pidi meile {chases} korda meelde tuletama.",
+    },
+    "th": {
+        "over_contact": "{name} ติดต่อเรา {per_week} ครั้งต่อสัปดาห์ที่มีงาน มากกว่าลูกค้าทั่วไป {ratio} เท่า "
+        "และมากกว่าที่รายได้จากลูกค้ารายนี้จะคุ้มค่า",
+        "after_hours": "การติดต่อ {count} จาก {total} ครั้งของ {name} เกิดขึ้นนอกเวลาทำการ (ดึกมาก {late} ครั้ง) "
+        "ซึ่งรอถึงเวลาทำการได้",
+        "rush_demands": "{name} ขอกำหนดส่งที่สั้นกว่าเวลาดำเนินงานปกติ {rushes} ครั้ง จาก {requests} คำขอ",
+        "unpaid_time": "เวลาที่ใช้ให้ {name} ไม่ได้รับค่าตอบแทน {share}% (งานที่ไม่คิดเงินและการติดต่อสื่อสาร) "
+        "ขณะที่ลูกค้าทั่วไปอยู่ที่ {median}%",
+        "concession_pressure": "{name} ขอส่วนลดหรืองานฟรี {asks} ครั้ง โดย {after} ครั้งขอหลังจากได้รับไปแล้ว "
+        "มูลค่าที่ให้ไป {value} ({share}% ของรายได้)",
+        "hostile_tone": "ข้อความของ {name} {hostile} จาก {toned} ข้อความมีน้ำเสียงก้าวร้าว ({share}%) "
+        "ในจำนวนนี้ {recent} ข้อความอยู่ใน {days} วันล่าสุด",
+        "staff_strain": "การโทรของ {name} ใช้เวลาพนักงาน {call_min} นาทีต่อรายได้ 1,000 ({ratio} เท่าของลูกค้าทั่วไป) "
+        "สายที่ไม่ได้รับหรือหลีกเลี่ยง {missed} สาย บันทึกเชิงลบของพนักงาน {notes} รายการ",
+        "unresponsive": "{name} ไม่ตอบคำขออนุมัติหรือความเห็น {unanswered} จาก {asks} ครั้ง รอเฉลี่ย (มัธยฐาน) "
+        "{median} วัน นานที่สุด {longest} วัน ทำให้งานล่าช้ารวม {delay} วัน",
+        "controlling": "{name} ต้องอนุมัติและขอแก้ไข {per_delivery} รอบต่องานที่ส่งมอบ มากกว่าลูกค้าทั่วไป {ratio} เท่า",
+        "late_payment_trend": "{name} ชำระเงินช้าลง {slope} วันในทุกรอบบิล (จาก {cycles} ใบแจ้งหนี้) "
+        "มีใบแจ้งหนี้ค้างชำระเกินกำหนด {overdue} ใบ (นานสุด {overdue_days} วัน)",
+        "thin_margin": "{name} สร้างรายได้ {rate} ต่อชั่วโมงของเวลาทั้งหมดที่ใช้ เทียบกับเกณฑ์ {reference}",
+        "slow_response": "เราตอบคำขอของ {name} ล่าช้า {late} ครั้ง (ช้าสุด {hours} ชั่วโมงทำการ) "
+        "ลูกค้าต้องติดตามเรา {chases} ครั้ง",
+    },
+}
+
+ADVICE: dict[str, dict[str, str]] = {
+    "en": {
+        "keep_up": "Keep doing what works: answer at once and keep every promise.",
+        "state_office_hours": "State your office hours in writing and answer messages sent outside them on "
+        "the next working day.",
+        "state_response_times": "Tell the client how soon they will hear from you (e.g. within 4 business "
+        "hours) and acknowledge every request at once.",
+        "be_firm_time_price": "Be firm and clear about how much time the work gets, the normal turnaround and "
+        "what rush work or extra time costs.",
+        "review_price_scope": "Renegotiate price, scope or terms so the work pays for the time it takes; "
+        "reserve free trials and discounts for large, long-term clients.",
+        "limit_revisions": "Agree a fixed number of approval rounds per delivery and explain that more rounds "
+        "make the contracted work impossible.",
+        "ask_timely_feedback": "Tell the client at every step that work cannot move without their answer, "
+        "and that delays in their replies delay the project.",
+        "payment_date_in_contract": "Put a fixed payment date in the contract (e.g. the 1st of each month).",
+        "polite_reminder_then_pause": "When a payment is missed, send a polite, face-saving reminder; if it "
+        "still does not come, pause work and say it resumes as soon as payment arrives.",
+        "keep_call_log": "Keep a log of every contact, the problem raised and your response; it is the record "
+        "you will need.",
+        "final_report_handover": "Prepare a final report of the work delivered and hand over full access to "
+        "every account you manage for the client.",
+        "courteous_parting": "Part courteously: say you cannot meet their needs, suggest another provider and "
+        "keep everything documented.",
+        "answer_faster": "Acknowledge requests at once with a real promised time and answer within it; "
+        "repeats are our lateness, not the client's fault.",
+    },
+    "et": {
+        "keep_up": "Jätkake samamoodi: vastake kohe ja pidage iga lubadust.",
+        "state_office_hours": "Teatage oma tööaeg kirjalikult ja vastake väljaspool tööaega saadetud "
+        "sõnumitele järgmisel tööpäeval.",
+        "state_response_times": "Öelge kliendile, millal ta vastuse saab (nt 4 tööaja tunni jooksul), ja "
+        "kinnitage iga pöördumise kättesaamist kohe.",
+        "be_firm_time_price": "Olge kindel ja selge: kui palju aega töö saab, milline on tavapärane tähtaeg "
+        "ning mida maksab kiirtöö või lisaaeg.",
+        "review_price_scope": "Leppige uuesti kokku hind, maht või tingimused, et töö kataks kulunud aja; "
+        "tasuta proovid ja allahindlused on suurtele pikaajalistele klientidele.",
+        "limit_revisions": "Leppige kokku kindel arv kinnitusvoore tarne kohta ja selgitage, et rohkem "
+        "voore teeb lepingujärgse töö võimatuks.",
+        "ask_timely_feedback": "Öelge kliendile igal sammul, et töö ei saa ilma tema vastuseta edasi minna "
+        "ja tema viivitused viivitavad projekti.",
+        "payment_date_in_contract": "Kirjutage lepingusse kindel maksepäev (nt iga kuu 1. kuupäev).",
+        "polite_reminder_then_pause": "Kui makse jääb tulemata, saatke viisakas meeldetuletus, mis laseb "
+        "kliendil nägu säilitada; kui makset ikka pole, peatage töö ja öelge, et see jätkub makse laekumisel.",
+        "keep_call_log": "Pidage logi igast pöördumisest, tõstatatud probleemist ja teie vastusest; seda "
+        "dokumenti on teil vaja.",
+        "final_report_handover": "Koostage lõpparuanne tehtud tööst ja andke üle täielik ligipääs kõigile "
+        "kliendi eest hallatud kontodele.",
+        "courteous_parting": "Lahkuge viisakalt: öelge, et te ei suuda tema vajadusi rahuldada, soovitage "
+        "teist teenusepakkujat ja dokumenteerige kõik.",
+        "answer_faster": "Kinnitage pöördumisi kohe reaalse lubatud ajaga ja vastake selle jooksul; "
+        "korduvad pöördumised on meie hilinemine, mitte kliendi süü.",
+    },
+    "th": {
+        "keep_up": "ทำต่อไปแบบเดิม: ตอบทันทีและรักษาทุกคำสัญญา",
+        "state_office_hours": "แจ้งเวลาทำการเป็นลายลักษณ์อักษร และตอบข้อความที่ส่งมานอกเวลาทำการในวันทำการถัดไป",
+        "state_response_times": "แจ้งลูกค้าว่าจะได้รับคำตอบเมื่อใด (เช่น ภายใน 4 ชั่วโมงทำการ) และตอบรับทุกคำขอทันที",
+        "be_firm_time_price": "ชัดเจนและหนักแน่นเรื่องเวลาที่ใช้กับงาน ระยะเวลาดำเนินงานปกติ และค่าบริการงานเร่งหรือเวลาเพิ่มเติม",
+        "review_price_scope": "เจรจาราคา ขอบเขตงาน หรือเงื่อนไขใหม่ให้คุ้มกับเวลาที่ใช้ "
+        "และสงวนการทดลองใช้ฟรีและส่วนลดไว้สำหรับลูกค้ารายใหญ่ระยะยาว",
+        "limit_revisions": "ตกลงจำนวนรอบการอนุมัติต่องานให้แน่นอน และอธิบายว่าการแก้ไขหลายรอบทำให้ทำงานตามสัญญาไม่ได้",
+        "ask_timely_feedback": "แจ้งลูกค้าทุกขั้นตอนว่างานเดินต่อไม่ได้หากไม่ได้รับคำตอบ และการตอบช้าทำให้โครงการล่าช้า",
+        "payment_date_in_contract": "ระบุวันชำระเงินที่แน่นอนในสัญญา (เช่น วันที่ 1 ของทุกเดือน)",
+        "polite_reminder_then_pause": "เมื่อเลยกำหนดชำระ ให้ส่งข้อความเตือนอย่างสุภาพที่รักษาน้ำใจลูกค้า "
+        "หากยังไม่ชำระ ให้หยุดงานและแจ้งว่าจะเริ่มงานต่อทันทีที่ได้รับเงิน",
+        "keep_call_log": "จดบันทึกการติดต่อทุกครั้ง ปัญหาที่ลูกค้าแจ้ง และสิ่งที่เราทำ เพราะจะต้องใช้เป็นหลักฐาน",
+        "final_report_handover": "จัดทำรายงานสรุปงานที่ส่งมอบ และส่งมอบสิทธิ์เข้าถึงทุกบัญชีที่ดูแลให้ลูกค้าครบถ้วน",
+        "courteous_parting": "ยุติความสัมพันธ์อย่างสุภาพ: แจ้งว่าเราไม่สามารถตอบสนองความต้องการได้ แนะนำผู้ให้บริการอื่น "
+        "และเก็บเอกสารทุกอย่างไว้",
+        "answer_faster": "ตอบรับคำขอทันทีพร้อมเวลาที่สัญญาไว้จริงและตอบภายในเวลานั้น การติดตามซ้ำคือความล่าช้าของเรา "
+        "ไม่ใช่ความผิดของลูกค้า",
+    },
+}
+
+_LOCALES = {"en": "en", "et": "et", "th": "th"}
+
+
+def language(lang: str) -> str:
+    """Return a language goodterms has sentences in (English for anything else)."""
+    return lang if lang in LANGUAGES else "en"
+
+
+def number(value: float | int | None, lang: str, places: int = 1) -> str:
+    """Format a number for the owner's language (``∞`` for infinity, ``–`` for none)."""
+    if value is None:
+        return "–"
+    if value == float("inf"):
+        return "∞"
+    # Plain grouping and decimal marks per language (Babel's formatter is too slow for 10,000 clients).
+    text = f"{round(value, places):,.{places}f}"
+    if places and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if language(lang) == "et":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def money(value: Decimal | float, currency: str, lang: str) -> str:
+    """Format an amount of money for the owner's language."""
+    return format_currency(Decimal(str(value)), currency, locale=_LOCALES[language(lang)])
+
+
+def summary(code: str, lang: str, **params: Any) -> str:
+    """Return a flag's one-sentence summary in ``lang``."""
+    return SUMMARIES[language(lang)][code].format(**params)
+
+
+def advice(key: str, lang: str) -> str:
+    """Return one piece of advice in ``lang``."""
+    return ADVICE[language(lang)][key]

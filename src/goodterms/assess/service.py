@@ -1,0 +1,220 @@
+"""The assessment service: load facts, run the flags, score, judge and explain; one call per front door."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from goodterms.app import Goodterms
+from goodterms.assess.cache import fill_tone, read_portfolio, save_portfolio
+from goodterms.assess.config import AssessSettings
+from goodterms.assess.data import ClientFacts, Context, PortfolioStats
+from goodterms.assess.evidence import load_evidence
+from goodterms.assess.fairness import slow_response
+from goodterms.assess.findings import Finding
+from goodterms.assess.flags import run_flags
+from goodterms.assess.health import score
+from goodterms.assess.load import Scope, ledger_start, load_facts
+from goodterms.assess.verdict import Verdict, advice, verdict
+from goodterms.ledger import models as m
+
+
+class UnknownClient(LookupError):
+    """No client has that id or name."""
+
+
+@dataclass(frozen=True)
+class ClientResult:
+    """One client's assessment."""
+
+    db_id: int
+    id: str
+    name: str
+    health: int
+    verdict: Verdict
+    flags: list[Finding]
+    advice: list[dict[str, str]]
+    trend: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "health": self.health,
+            "verdict": self.verdict,
+            "flags": [f.to_json() for f in self.flags],
+            "advice": self.advice,
+            "trend": self.trend,
+        }
+
+
+@dataclass(frozen=True)
+class AssessResult:
+    """A whole assessment: the clients, the findings on the business, and the yardstick used."""
+
+    as_of: datetime
+    clients: list[ClientResult]
+    business: list[Finding]
+    portfolio: PortfolioStats
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the documented JSON shape (docs/assess.md)."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "clients": [c.to_json() for c in self.clients],
+            "business": {"findings": [f.to_json() for f in self.business]},
+            "portfolio": self.portfolio.to_json(),
+        }
+
+
+def assess_settings(app: Goodterms) -> AssessSettings:
+    """Return the ``[assess]`` settings (defaults when goodterms.toml has none)."""
+    found = getattr(app.settings, "assess", None)
+    if isinstance(found, AssessSettings):
+        return found
+    return AssessSettings.model_validate(found or {})
+
+
+def month_ends(as_of: datetime, months: int, tz: Any) -> list[datetime]:
+    """Return the starts of the last ``months - 1`` months before ``as_of`` (business time), oldest first."""
+    local = as_of.astimezone(tz)
+    year, month = local.year, local.month
+    points: list[datetime] = []
+    for _ in range(max(0, months - 1)):
+        start = datetime.combine(date(year, month, 1), time(), tzinfo=tz)
+        if start < as_of:
+            points.append(start)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted(points)[-max(0, months - 1) :] if months > 1 else []
+
+
+def find_client(app: Goodterms, key: str) -> int:
+    """Return the database id of a client given by source id or by name."""
+    with app.engine.connect() as conn:
+        found = conn.execute(
+            select(m.Client.id)
+            .where(or_(m.Client.ext_id == key, func.lower(m.Client.name) == key.lower()))
+            .order_by((m.Client.ext_id == key).desc(), m.Client.id)
+        ).first()
+    if found is None:
+        raise UnknownClient(f"no client with id or name {key!r}")
+    return int(found[0])
+
+
+def assess(
+    *,
+    app: Goodterms,
+    client: str | None = None,
+    as_of: datetime | None = None,
+    trend: bool = True,
+    fill: bool = True,
+    portfolio: PortfolioStats | None = None,
+) -> AssessResult:
+    """Assess every client (or one) as of a moment: flags with evidence, health, trend, verdict, advice.
+
+    Parameters:
+        app: the application (database and settings).
+        client: a client's source id or name; None for every client.
+        as_of: only records before this aware moment count (default: now).
+        trend: also score the client at the last ``trend_months`` month starts.
+        fill: first read the tone of contacts that have text but no tone (see ``fill_tone``).
+        portfolio: medians to judge by; default the saved ones for a one-client run today, else computed.
+    """
+    if as_of is not None and (as_of.tzinfo is None or as_of.utcoffset() is None):
+        raise ValueError("as_of must be timezone-aware")
+    settings = assess_settings(app)
+    biz = app.business()
+    moment = as_of or datetime.now(UTC)
+    wanted_ids = [find_client(app, client)] if client is not None else None
+    if fill:
+        fill_tone(app.engine, tz=biz.timezone, client_ids=wanted_ids)
+    with app.engine.connect() as conn:
+        first_at = min(ledger_start(conn, wanted_ids) or moment, moment)
+        scope = Scope(
+            moment,
+            settings,
+            app.calendar(),
+            float(biz.response_target_hours),
+            first_at,
+            moment,
+            currency=biz.currency,
+            rates=biz.exchange_rates,
+        )
+        facts = load_facts(conn, scope=scope, client_ids=wanted_ids)
+        if portfolio is None and wanted_ids is not None and as_of is None:
+            portfolio = read_portfolio(app.engine, settings=settings)
+        if portfolio is None:
+            everyone = facts
+            if wanted_ids is not None:
+                whole = replace(scope, first_at=min(ledger_start(conn) or moment, moment))
+                everyone = load_facts(conn, scope=whole)
+            portfolio = PortfolioStats.from_clients(everyone.values(), settings)
+            if wanted_ids is None and as_of is None:
+                save_portfolio(app.engine, stats=portfolio, settings=settings)
+        ctx = Context(settings, portfolio, moment, biz.language, biz.currency, biz.target_hourly_rate)
+        first_pass = {cid: run_flags(one, ctx) for cid, one in facts.items()}
+        wanted: dict[int, set[str]] = {}
+        for cid, one in facts.items():
+            codes = {f.code for f in first_pass[cid]}
+            if one.late_requests and one.chases:
+                codes.add("slow_response")
+            if codes:
+                wanted[cid] = codes
+        for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
+            facts[cid] = facts[cid].with_evidence(evidence, totals)
+            first_pass[cid] = run_flags(facts[cid], ctx)
+        trends = _trends(conn, scope, ctx, wanted_ids) if trend else {}
+    results: list[ClientResult] = []
+    business: list[Finding] = []
+    for cid, one in facts.items():
+        health, findings = score(first_pass[cid], settings)
+        chosen = verdict(health, findings, settings)
+        history = [
+            *trends.get(cid, []),
+            {"month": _month(moment, scope.calendar.zone), "health": health, "as_of": moment.isoformat()},
+        ]
+        results.append(
+            ClientResult(
+                cid,
+                one.id,
+                one.name,
+                health,
+                chosen,
+                findings,
+                advice(chosen, findings, ctx.language),
+                history,
+            )
+        )
+        if (ours := slow_response(one, ctx)) is not None:
+            business.append(ours)
+    results.sort(key=lambda r: (r.health, r.id))
+    return AssessResult(moment, results, business, portfolio)
+
+
+def _month(moment: datetime, zone: Any) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m")
+
+
+def _trends(
+    conn: Any, scope: Scope, ctx: Context, ids: Sequence[int] | None
+) -> dict[int, list[dict[str, Any]]]:
+    """Score each client at past month starts, against today's portfolio (so only the client moves it)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    zone = scope.calendar.zone
+    for point in month_ends(scope.as_of, scope.settings.trend_months, zone):
+        past = scope.at(point)
+        then = Context(ctx.settings, ctx.portfolio, point, ctx.language, ctx.currency, ctx.target_hourly_rate)
+        label = _month(point - timedelta(seconds=1), zone)  # the month that ended at this point
+        for cid, facts in load_facts(conn, scope=past, client_ids=ids).items():
+            if _started(facts, point):
+                health, _ = score(run_flags(facts, then), scope.settings)
+                out.setdefault(cid, []).append({"month": label, "health": health, "as_of": point.isoformat()})
+    return out
+
+
+def _started(facts: ClientFacts, point: datetime) -> bool:
+    return facts.first_s > 0 and facts.first_s < point.timestamp()

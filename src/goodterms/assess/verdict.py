@@ -1,0 +1,67 @@
+"""The verdict (keep, set_boundaries, renegotiate, let_go) and the advice that comes with it.
+
+Rules, in order: let_go when health is below ``let_go_below`` or ``let_go_high_flags`` findings are
+high; renegotiate when health is below ``renegotiate_below`` or a money flag is at least medium;
+set_boundaries when health is below ``boundaries_below`` or a behaviour flag is at least medium;
+else keep. Advice keys are stable; texts come in the business's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from goodterms.assess import messages as msg
+from goodterms.assess.config import AssessSettings
+from goodterms.assess.findings import Finding
+
+Verdict = Literal["keep", "set_boundaries", "renegotiate", "let_go"]
+
+VERDICT_ADVICE: dict[str, tuple[str, ...]] = {
+    "keep": ("keep_up",),
+    "set_boundaries": ("state_office_hours", "state_response_times"),
+    "renegotiate": ("review_price_scope", "be_firm_time_price"),
+    "let_go": ("keep_call_log", "final_report_handover", "courteous_parting"),
+}
+
+FLAG_ADVICE: dict[str, tuple[str, ...]] = {
+    "over_contact": ("state_office_hours", "state_response_times"),
+    "after_hours": ("state_office_hours",),
+    "rush_demands": ("be_firm_time_price",),
+    "unpaid_time": ("be_firm_time_price",),
+    "concession_pressure": ("review_price_scope",),
+    "hostile_tone": ("keep_call_log",),
+    "staff_strain": ("keep_call_log",),
+    "unresponsive": ("ask_timely_feedback",),
+    "controlling": ("limit_revisions",),
+    "late_payment_trend": ("payment_date_in_contract", "polite_reminder_then_pause"),
+    "thin_margin": ("review_price_scope",),
+    "slow_response": ("answer_faster",),
+}
+
+
+def _at_least_medium(findings: Sequence[Finding], codes: Sequence[str]) -> bool:
+    return any(f.code in codes and f.severity != "low" for f in findings)
+
+
+def verdict(health: int, findings: Sequence[Finding], settings: AssessSettings) -> Verdict:
+    """Return the verdict for a client's health and findings."""
+    highs = sum(1 for f in findings if f.severity == "high")
+    if health < settings.let_go_below or highs >= settings.let_go_high_flags:
+        return "let_go"
+    if health < settings.renegotiate_below or _at_least_medium(findings, settings.money_flags):
+        return "renegotiate"
+    if health < settings.boundaries_below or _at_least_medium(findings, settings.behaviour_flags):
+        return "set_boundaries"
+    return "keep"
+
+
+def advice(chosen: Verdict, findings: Sequence[Finding], lang: str) -> list[dict[str, str]]:
+    """Return the advice for a verdict and its findings: stable keys, texts in ``lang``, no repeats."""
+    keys: list[str] = []
+    for key in VERDICT_ADVICE[chosen] + tuple(k for f in findings for k in FLAG_ADVICE.get(f.code, ())):
+        if key not in keys:
+            keys.append(key)
+    if chosen == "keep" and len(keys) > 1:
+        keys.remove("keep_up")
+    return [{"key": key, "text": msg.advice(key, lang)} for key in keys]

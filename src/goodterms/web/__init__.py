@@ -1,0 +1,1 @@
+"""The goodterms web app and JSON API."""

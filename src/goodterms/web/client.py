@@ -1,0 +1,303 @@
+"""One client: the headline numbers, flags with evidence, charts, the timeline, notes, tone marks, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from goodterms.ledger import models as m
+from goodterms.ledger.queries import NotFound
+from goodterms.ledger.views import (
+    CHANNELS,
+    TIMELINE_TYPES,
+    approval_rounds,
+    client_headline,
+    contact_weeks,
+    staff_notes,
+    timeline_view,
+    waiting_split,
+)
+from goodterms.web import accounts
+from goodterms.web.accounts import User
+from goodterms.web.context import is_htmx, language, render, require, web
+from goodterms.web.i18n import translations
+
+router = APIRouter()
+MONEY_TYPES = frozenset({"invoice", "payment", "concession"})
+MONEY_KEYS = ("amount", "value")
+
+
+def _hide_money(entry: dict[str, Any]) -> dict[str, Any]:
+    if entry["type"] not in MONEY_TYPES:
+        return entry
+    kept = {k: v for k, v in entry.items() if k not in MONEY_KEYS}
+    kept["summary"] = entry["type"]
+    return kept
+
+
+def client_data(
+    request: Request,
+    user: User,
+    ref: str,
+    *,
+    types: list[str],
+    channels: list[str],
+    until: date | None,
+    before: datetime | None = None,
+) -> dict[str, Any]:
+    """Return everything the client page shows, as JSON-ready data."""
+    w = web(request)
+    now = datetime.now(UTC)
+    try:
+        head = client_headline(engine=w.gt.engine, ref=ref, now=now)
+    except NotFound as exc:
+        raise HTTPException(status_code=404, detail="no such client") from exc
+    if before is not None and (before.tzinfo is None or before.utcoffset() is None):
+        raise HTTPException(status_code=422, detail="before needs a timezone")
+    line = timeline_view(
+        engine=w.gt.engine, ref=ref, types=types, channels=channels, until=until, before=before
+    )
+    if not user.money:
+        for month in line["months"]:
+            month["entries"] = [_hide_money(e) for e in month["entries"]]
+        head["days_late"] = None
+    assessed = w.assessment.get() if w.assessment else None
+    found = assessed.get(ref) if assessed else None
+    return {
+        "headline": head,
+        "assessment": found,
+        "charts": {
+            "contacts_per_week": contact_weeks(
+                engine=w.gt.engine, ref=ref, now=now, calendar=w.gt.calendar()
+            ),
+            "waiting": waiting_split(engine=w.gt.engine, ref=ref),
+            "approval_rounds": approval_rounds(engine=w.gt.engine, ref=ref),
+        },
+        "timeline": line,
+        "notes": staff_notes(engine=w.gt.engine, ref=ref),
+        "filters": {"types": types, "channels": channels, "until": until.isoformat() if until else None},
+        "older_link": _older_link(ref, types, channels, line["older"]),
+    }
+
+
+def _charts(data: dict[str, Any], _: Any) -> list[str]:
+    """Render the charts as SVG figures with table fallbacks (the report's own chart templates)."""
+    try:
+        from goodterms.reports.charts import bar_chart
+    except ImportError:
+        return []
+    weeks = data["charts"]["contacts_per_week"]
+    out = [
+        bar_chart(
+            title=_("Contacts per week (after-hours weeks highlighted)"),
+            labels=[w["week"] for w in weeks],
+            values=[float(w["total"]) for w in weeks],
+            headers=(_("Week"), _("Contacts")),
+            highlight=[w["after_hours_share"] >= 0.5 for w in weeks],
+        ).html(),
+        bar_chart(
+            title=_("Waiting on us vs waiting on them"),
+            labels=[_("on us"), _("on them")],
+            values=[float(data["charts"]["waiting"]["on_us"]), float(data["charts"]["waiting"]["on_them"])],
+            headers=(_("Who"), _("Requests")),
+        ).html(),
+    ]
+    late = data["headline"]["days_late"]
+    if late:
+        out.append(
+            bar_chart(
+                title=_("Days late per invoice"),
+                labels=[i["number"] for i in late],
+                values=[float(i["days_late"]) for i in late],
+                headers=(_("Invoice"), _("Days late")),
+            ).html()
+        )
+    rounds = data["charts"]["approval_rounds"]
+    if rounds:
+        out.append(
+            bar_chart(
+                title=_("Approval rounds per delivery"),
+                labels=[r["title"] for r in rounds],
+                values=[float(r["rounds"]) for r in rounds],
+                headers=(_("Delivery"), _("Rounds")),
+            ).html()
+        )
+    return out
+
+
+Types = Annotated[list[str] | None, Query(max_length=20)]
+Until = Annotated[date | None, Query()]
+Before = Annotated[datetime | None, Query()]
+
+
+def _older_link(ref: str, types: list[str], channels: list[str], older: str | None) -> str | None:
+    if older is None:
+        return None
+    params = [("before", older), *(("type", t) for t in types), *(("channel", c) for c in channels)]
+    return f"/clients/{quote(ref)}?{urlencode(params)}"
+
+
+def _clean(types: list[str], channels: list[str]) -> tuple[list[str], list[str]]:
+    return [t for t in types if t in TIMELINE_TYPES], [c for c in channels if c in CHANNELS]
+
+
+@router.get("/clients/{ref}", response_class=HTMLResponse, include_in_schema=False)
+def client_page(
+    request: Request,
+    ref: str,
+    type: Types = None,
+    channel: Types = None,
+    until: Until = None,
+    before: Before = None,
+) -> HTMLResponse:
+    user = require(request)
+    types, channels = _clean(type or [], channel or [])
+    data = client_data(request, user, ref, types=types, channels=channels, until=until, before=before)
+    charts = [] if is_htmx(request) else _charts(data, translations(language(request, user)).gettext)
+    values = {"ref": ref, "data": data, "charts": charts, "types": TIMELINE_TYPES, "channels": CHANNELS}
+    return render(request, "client.html", values, user=user, block="timeline")
+
+
+@router.get("/api/clients/{ref}", tags=["clients"])
+def client_api(
+    request: Request,
+    ref: str,
+    type: Types = None,
+    channel: Types = None,
+    until: Until = None,
+    before: Before = None,
+) -> dict[str, Any]:
+    """Return one client's page data (the JSON twin of ``/clients/{ref}``)."""
+    user = require(request)
+    types, channels = _clean(type or [], channel or [])
+    return client_data(request, user, ref, types=types, channels=channels, until=until, before=before)
+
+
+def add_note(*, engine: Any, ref: str, text: str, author: str) -> dict[str, Any]:
+    """Add a staff note to a client and return it."""
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        from goodterms.ledger.queries import find_client
+
+        client = find_client(session, ref)
+        ext_id = f"web-note-{uuid.uuid4().hex}"
+        session.add(m.StaffNote(ext_id=ext_id, client_id=client.id, at=now, text=text, feeling=0))
+    accounts.audit(engine=engine, action="note.add", actor=author, detail={"client": ref})
+    return {"id": ext_id, "at": now.isoformat(), "text": text, "feeling": 0}
+
+
+def _note(request: Request, ref: str, text: str) -> tuple[User, dict[str, Any]]:
+    user = require(request)
+    text = text.strip()
+    if not text:
+        raise HTTPException(status_code=422, detail="the note is empty")
+    try:
+        return user, add_note(engine=web(request).gt.engine, ref=ref, text=text, author=user.email)
+    except NotFound as exc:
+        raise HTTPException(status_code=404, detail="no such client") from exc
+
+
+@router.post("/clients/{ref}/notes", include_in_schema=False)
+def note_form(request: Request, ref: str, text: Annotated[str, Form(max_length=5000)]) -> Response:
+    user, _note_row = _note(request, ref, text)
+    if is_htmx(request):
+        notes = staff_notes(engine=web(request).gt.engine, ref=ref)
+        return render(request, "client_notes.html", {"ref": ref, "notes": notes}, user=user)
+    return RedirectResponse(f"/clients/{ref}#notes", status_code=303)
+
+
+@router.post("/api/clients/{ref}/notes", tags=["clients"], status_code=201)
+def note_api(request: Request, ref: str, text: Annotated[str, Form(max_length=5000)]) -> dict[str, Any]:
+    """Add a staff note to a client."""
+    return _note(request, ref, text)[1]
+
+
+def _mark(request: Request, contact: str, rude: bool) -> User:
+    user = require(request)
+    try:
+        from goodterms.tone_service import ContactNotFound, mark_message
+    except ImportError as exc:
+        raise HTTPException(status_code=501, detail="tone marking is not available") from exc
+    try:
+        mark_message(engine=web(request).gt.engine, contact_ext_id=contact, rude=rude)
+    except ContactNotFound as exc:
+        raise HTTPException(status_code=404, detail="no such contact") from exc
+    accounts.audit(
+        engine=web(request).gt.engine,
+        action="tone.mark",
+        actor=user.email,
+        detail={"contact": contact, "rude": rude},
+    )
+    return user
+
+
+@router.post("/contacts/{contact}/mark", include_in_schema=False)
+def mark_form(
+    request: Request, contact: str, rude: Annotated[bool, Form()], back: Annotated[str, Form()] = "/"
+) -> Response:
+    user = _mark(request, contact, rude)
+    if is_htmx(request):
+        return render(request, "mark_done.html", {"rude": rude}, user=user)
+    return RedirectResponse(back if back.startswith("/clients/") else "/", status_code=303)
+
+
+@router.post("/api/contacts/{contact}/mark", tags=["clients"])
+def mark_api(request: Request, contact: str, rude: Annotated[bool, Form()]) -> dict[str, Any]:
+    """Mark a client's message rude or not rude (feeds ``goodterms tone learn``)."""
+    _mark(request, contact, rude)
+    return {"contact": contact, "mark": "rude" if rude else "not_rude"}
+
+
+@router.get("/clients/{ref}/timeline.{fmt}", tags=["clients"])
+def export_timeline(request: Request, ref: str, fmt: str) -> Response:
+    """Export the client's whole timeline as CSV or xlsx (audited)."""
+    user = require(request)
+    if fmt not in ("csv", "xlsx"):
+        raise HTTPException(status_code=404, detail="csv or xlsx")
+    w = web(request)
+    try:
+        line = timeline_view(engine=w.gt.engine, ref=ref, limit=10**9)
+    except NotFound as exc:
+        raise HTTPException(status_code=404, detail="no such client") from exc
+    rows = [e for month in line["months"] for e in month["entries"]]
+    if not user.money:
+        rows = [_hide_money(e) for e in rows]
+    header = ["at", "type", "id", "summary"]
+    accounts.audit(
+        engine=w.gt.engine, action="export", actor=user.email, detail={"client": ref, "format": fmt}
+    )
+    name = f"timeline-{ref}.{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for e in rows:
+            writer.writerow([_cell(e.get(k, "")) for k in header])
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    for e in rows:
+        sheet.append([_cell(e.get(k, "")) for k in header])
+    out = io.BytesIO()
+    book.save(out)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(out.getvalue(), media_type=media, headers=disposition)
+
+
+def _cell(value: Any) -> str:
+    """Neutralise spreadsheet formulas in client text (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,174 @@
+"""What every request handler shares: the application, templates, the signed-in user and rendering."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from goodterms.app import Goodterms
+from goodterms.web.accounts import User, session_user, token_user
+from goodterms.web.format import Formatter
+from goodterms.web.i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, translations
+from goodterms.web.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
+SESSION_COOKIE = "gt_session"
+LANG_COOKIE = "gt_lang"
+ROLE_RANK = {"staff": 0, "manager": 1, "owner": 2}
+
+
+class AssessmentCache:
+    """The last whole-portfolio assessment, recomputed when older than ``ttl`` seconds.
+
+    Assessing every client is the assessment service's job (goodterms.assess); the web app only
+    keeps its result for a while so that paging through the portfolio does not redo it.
+    """
+
+    def __init__(self, gt: Goodterms, ttl: float = 300.0) -> None:
+        self.gt = gt
+        self.ttl = ttl
+        self._at = -1e18
+        self._value: dict[str, dict[str, Any]] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> dict[str, dict[str, Any]] | None:
+        """Return client source id → assessment JSON, or None when the assessment is unavailable."""
+        with self._lock:
+            if time.monotonic() - self._at < self.ttl:
+                return self._value
+            try:
+                from goodterms.assess.service import assess
+            except ImportError:
+                self._value = None
+            else:
+                try:
+                    result = assess(app=self.gt, fill=False, trend=True)
+                    self._value = {c.id: c.to_json() for c in result.clients}
+                except Exception:  # the portfolio must still render without health
+                    log.exception("assessment failed; the portfolio shows no health")
+                    self._value = None
+            self._at = time.monotonic()
+            return self._value
+
+    def clear(self) -> None:
+        """Forget the cached assessment (after a change that affects it)."""
+        with self._lock:
+            self._at = -1e18
+
+
+@dataclass
+class Web:
+    """The web app's shared state."""
+
+    gt: Goodterms
+    env: Environment
+    output_dir: Path
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    assessment: AssessmentCache | None = None
+    buddhist_era: bool = False
+
+
+def make_env() -> Environment:
+    """Return the Jinja2 environment of the web templates (autoescaped, strict)."""
+    return Environment(
+        loader=PackageLoader("goodterms.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def web(request: Request) -> Web:
+    """Return the shared state of the app serving this request."""
+    state: Web = request.app.state.web
+    return state
+
+
+def current_user(request: Request) -> User | None:
+    """Return the user signed in by session cookie or bearer token, if any."""
+    w = web(request)
+    auth = request.headers.get("authorization", "")
+    if auth.startswith("Bearer "):
+        return token_user(engine=w.gt.engine, token=auth.removeprefix("Bearer ").strip())
+    key = request.cookies.get(SESSION_COOKIE)
+    if key:
+        return session_user(engine=w.gt.engine, key=key)
+    return None
+
+
+def require(request: Request, role: str = "staff") -> User:
+    """Return the signed-in user with at least ``role``; else 401 (or a login redirect) / 403."""
+    user = current_user(request)
+    if user is None:
+        wants_html = not request.url.path.startswith("/api/") and request.method == "GET"
+        if wants_html:
+            raise HTTPException(status_code=303, headers={"Location": f"/login?next={request.url.path}"})
+        raise HTTPException(status_code=401, detail="sign in first", headers={"WWW-Authenticate": "Bearer"})
+    if ROLE_RANK[user.role] < ROLE_RANK[role]:
+        raise HTTPException(status_code=403, detail="your role does not allow this")
+    return user
+
+
+def language(request: Request, user: User | None) -> str:
+    """Return the interface language of this request."""
+    return pick_language(
+        asked=request.query_params.get("lang"),
+        cookie=request.cookies.get(LANG_COOKIE),
+        user=user.language if user else None,
+        accept=request.headers.get("accept-language"),
+    )
+
+
+def is_htmx(request: Request) -> bool:
+    """Whether htmx asked for a fragment (a history restore wants the whole page)."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    values: dict[str, Any],
+    *,
+    user: User | None,
+    block: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """Render a page, or only one block of it for an htmx request naming that block."""
+    w = web(request)
+    lang = language(request, user)
+    catalog = translations(lang)
+    tz = w.gt.settings.business.timezone
+    context = {
+        "_": catalog.gettext,
+        "lang": lang,
+        "languages": LANGUAGES,
+        "language_names": LANGUAGE_NAMES,
+        "user": user,
+        "fmt": Formatter(lang, tz, w.buddhist_era),
+        "path": request.url.path,
+        "query": request.url.query,
+        **values,
+    }
+    tmpl = w.env.get_template(template)
+    if block is not None and is_htmx(request):
+        ctx = tmpl.new_context(context)
+        body = "".join(tmpl.blocks[block](ctx))
+    else:
+        body = tmpl.render(context)
+    response = HTMLResponse(body, status_code=status)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, samesite="lax", httponly=True, max_age=365 * 86400)
+    return response

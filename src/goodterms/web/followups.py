@@ -1,0 +1,88 @@
+"""Follow-ups: the plan of payment and approval notices, each previewed in the client's language; send."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from goodterms.web import accounts
+from goodterms.web.context import is_htmx, render, require, web
+
+router = APIRouter()
+
+
+def plan_data(request: Request) -> dict[str, Any]:
+    """Return today's plan with a rendered preview of every notice."""
+    try:
+        from goodterms.handling.followup import plan, sender_of, today
+        from goodterms.handling.notices import render_notice
+    except ImportError as exc:  # the handling service is another engineer's; absent means no page
+        raise HTTPException(status_code=501, detail="follow-ups are not available") from exc
+    gt = web(request).gt
+    day = today(gt)
+    sender = sender_of(gt)
+    items = []
+    for item in plan(app=gt, as_of=day):
+        preview = render_notice(
+            notice=item.notice,
+            to=item.to,
+            sender=sender,
+            as_of=day,
+            override_dir=gt.settings.followup.template_dir,
+        )
+        items.append({**item.as_json(), "subject": preview.subject, "body": preview.body})
+    return {"as_of": day.isoformat(), "notices": items}
+
+
+@router.get("/followups", response_class=HTMLResponse, include_in_schema=False)
+def followups_page(request: Request) -> HTMLResponse:
+    user = require(request, "manager")
+    return render(request, "followups.html", {"data": plan_data(request), "result": None}, user=user)
+
+
+@router.get("/api/followups", tags=["followups"])
+def followups_api(request: Request) -> dict[str, Any]:
+    """Return today's follow-up plan with previews (the JSON twin of ``/followups``)."""
+    require(request, "manager")
+    return plan_data(request)
+
+
+def _send(request: Request) -> tuple[Any, dict[str, Any]]:
+    user = require(request, "manager")
+    from goodterms.handling.followup import send
+
+    try:
+        result = send(app=web(request).gt)
+    except (OSError, smtplib.SMTPException) as exc:
+        # The notices are recorded and queued before sending; the outbox retries them later.
+        summary_error = {"queued": None, "sent": 0, "error": f"the mail relay could not be reached: {exc}"}
+        accounts.audit(
+            engine=web(request).gt.engine, action="message.send", actor=user.email, detail=summary_error
+        )
+        raise HTTPException(status_code=502, detail=summary_error["error"]) from exc
+    summary = {
+        "queued": result.queued,
+        "sent": result.sent,
+        "letters": [str(p) for p in result.letters],
+        "manual": len(result.manual),
+        "skipped": [{"key": i.notice.key, "why": why} for i, why in result.skipped],
+    }
+    accounts.audit(engine=web(request).gt.engine, action="message.send", actor=user.email, detail=summary)
+    return user, summary
+
+
+@router.post("/followups/send", include_in_schema=False)
+def send_form(request: Request) -> Response:
+    user, summary = _send(request)
+    if is_htmx(request):
+        return render(request, "followups.html", {"data": None, "result": summary}, user=user, block="result")
+    return RedirectResponse("/followups", status_code=303)
+
+
+@router.post("/api/followups/send", tags=["followups"])
+def send_api(request: Request) -> dict[str, Any]:
+    """Approve and send every notice in today's plan (managers and owners; audited)."""
+    return _send(request)[1]

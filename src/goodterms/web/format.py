@@ -1,0 +1,76 @@
+"""Dates, money and promise labels in the reader's locale (Babel), for templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency
+
+from goodterms.web.i18n import BABEL_LOCALES
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Format values for one interface language and one business timezone."""
+
+    lang: str
+    tz: str = "UTC"
+    buddhist_era: bool = False
+
+    @property
+    def locale(self) -> str:
+        return BABEL_LOCALES.get(self.lang, "en_GB")
+
+    def local(self, moment: datetime) -> datetime:
+        """Return the moment in the business's timezone."""
+        return moment.astimezone(ZoneInfo(self.tz))
+
+    def date(self, value: datetime | str | None) -> str:
+        """Format a date (or the date of a moment) in the medium style of the locale."""
+        if value is None:
+            return ""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        day = self.local(moment).date() if moment.tzinfo else moment.date()
+        text = format_date(day, format="medium", locale=self.locale)
+        if self.lang == "th" and self.buddhist_era:
+            text = text.replace(str(day.year), str(day.year + 543))
+        return text
+
+    def time(self, value: datetime) -> str:
+        """Format a time of day in the business's timezone."""
+        return format_time(self.local(value), format="short", locale=self.locale)
+
+    def money(self, amount: str | Decimal, currency: str) -> str:
+        """Format an amount of money in the locale."""
+        return format_currency(Decimal(amount), currency, locale=self.locale)
+
+
+@dataclass(frozen=True)
+class Promise:
+    """An honest promise label: the words, whether it is missed, and an icon that is not colour alone."""
+
+    text: str
+    missed: bool
+    icon: str
+
+
+def promise_label(
+    *, promised_at: datetime | None, now: datetime, late: bool, fmt: Formatter, _: Callable[[str], str]
+) -> Promise:
+    """Say when a reply is due and how long is left (or by how much it was missed)."""
+    if promised_at is None:
+        return Promise(_("no promise made"), False, "•")
+    hours = (promised_at - now).total_seconds() / 3600
+    when = (
+        f"{fmt.time(promised_at)}" if abs(hours) < 24 else f"{fmt.date(promised_at)} {fmt.time(promised_at)}"
+    )
+    if late or hours < 0:
+        return Promise(
+            _("reply was due %(when)s · missed by %(h)s h") % {"when": when, "h": round(-hours, 1)}, True, "⚠"
+        )
+    return Promise(_("reply due %(when)s · %(h)s h left") % {"when": when, "h": round(hours, 1)}, False, "⏱")

@@ -1,0 +1,48 @@
+// goodterms keyboard layer: ? cheat sheet, / search, j/k move in lists, Ctrl+Enter sends a form.
+(function () {
+  "use strict";
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  function rows() {
+    var list = document.querySelector("[data-list]");
+    return list ? Array.prototype.slice.call(list.querySelectorAll("tbody tr, li")) : [];
+  }
+  var current = -1;
+  function move(step) {
+    var all = rows();
+    if (!all.length) return;
+    if (current >= 0 && all[current]) all[current].classList.remove("current");
+    current = Math.max(0, Math.min(all.length - 1, current + step));
+    var row = all[current];
+    row.classList.add("current");
+    var link = row.querySelector("a, button");
+    if (link) link.focus(); else { row.tabIndex = -1; row.focus(); }
+  }
+  function openHelp() {
+    var d = document.getElementById("cheatsheet");
+    if (d && !d.open) { d.showModal(); document.getElementById("help-button").setAttribute("aria-expanded", "true"); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var b = document.getElementById("help-button");
+    if (b) b.addEventListener("click", openHelp);
+    var d = document.getElementById("cheatsheet");
+    if (d) d.addEventListener("close", function () { b.setAttribute("aria-expanded", "false"); });
+  });
+  document.addEventListener("htmx:afterSwap", function () { current = -1; });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.form) {
+      e.preventDefault();
+      e.target.form.requestSubmit();
+      return;
+    }
+    if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "?") { e.preventDefault(); openHelp(); }
+    else if (e.key === "/") {
+      var s = document.querySelector("[data-search]");
+      if (s) { e.preventDefault(); s.focus(); }
+    }
+    else if (e.key === "j") move(1);
+    else if (e.key === "k") move(-1);
+  });
+})();

@@ -1,0 +1,63 @@
+"""Parting: owners build a draft packet, preview and download it, then confirm; others may not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from goodterms.app import Goodterms
+from goodterms.ledger import models as m
+from tests.web.conftest import HTMX, SAME_ORIGIN, TestClient
+
+
+def _status(gt: Goodterms) -> str:
+    with Session(gt.engine) as session:
+        return str(session.scalar(select(m.Client.status).where(m.Client.ext_id == "c3")))
+
+
+def test_owner_builds_a_draft_downloads_it_then_confirms(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    http = signed_in("owner")
+    assert "<html" in http.get("/clients/c3/parting", params={"lang": "et"}).text
+    draft = http.post("/api/clients/c3/parting", data={"confirm": "false"}, headers=SAME_ORIGIN)
+    assert draft.status_code == 200, draft.text
+    body = draft.json()
+    assert body["draft"] is True and "letter.pdf" in body["files"]
+    assert _status(gt) == "active"
+    pdf = http.get("/clients/c3/parting/letter.pdf")
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    assert pdf.headers["content-disposition"].startswith("inline")
+    fragment = http.post("/clients/c3/parting", data={"confirm": "true"}, headers={**SAME_ORIGIN, **HTMX})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert _status(gt) == "ended"
+    actions = [e["action"] for e in http.get("/api/audit").json()["entries"]]
+    assert {"parting.build", "parting.confirm", "export"} <= set(actions)
+
+
+@pytest.mark.parametrize("role", ["staff", "manager"])
+def test_only_owners_may_part(gt: Goodterms, signed_in: Callable[[str], TestClient], role: str) -> None:
+    http = signed_in(role)
+    assert (
+        http.post("/api/clients/c3/parting", data={"confirm": "true"}, headers=SAME_ORIGIN).status_code == 403
+    )
+    assert _status(gt) == "active"
+
+
+def test_parting_refuses_outsiders_wrong_method_cross_site_and_odd_names(
+    gt: Goodterms, web_app: TestClient, signed_in: Callable[[str], TestClient]
+) -> None:
+    assert (
+        web_app.post("/api/clients/c3/parting", data={"confirm": "true"}, headers=SAME_ORIGIN).status_code
+        == 401
+    )
+    http = signed_in("owner")
+    assert http.request("PUT", "/api/clients/c3/parting", headers=SAME_ORIGIN).status_code == 405
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    assert http.post("/clients/c3/parting", data={"confirm": "true"}, headers=cross).status_code == 403
+    assert http.get("/clients/c3/parting/..%2F..%2Fgoodterms.db").status_code == 404
+    assert http.get("/clients/..%2F..%2Fetc/parting").status_code == 404
+    assert _status(gt) == "active"

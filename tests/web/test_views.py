@@ -1,0 +1,235 @@
+"""The read-only ledger views behind the portfolio, client and desk pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from goodterms.ledger.importing import import_event_dicts
+from goodterms.ledger.views import (
+    PortfolioQuery,
+    approval_rounds,
+    client_headline,
+    contact_weeks,
+    portfolio_page,
+    timeline_view,
+    waiting_split,
+)
+from tests.factories import at, business, client, contact
+
+NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+
+
+class AlwaysOpen:
+    def is_open(self, moment: datetime) -> bool:
+        return moment.hour < 12
+
+
+def _ledger(engine: Engine, n: int = 25) -> None:
+    events: list[dict[str, object]] = [business()]
+    for i in range(n):
+        events.append(
+            client(f"k{i:02d}", name=f"Client {i:02d}", status="paused" if i % 5 == 0 else "active")
+        )
+        for j in range(i % 4):
+            events.append(contact(f"k{i:02d}", j, at(j)))
+    import_event_dicts(engine, events)
+
+
+def test_portfolio_pages_through_every_client_once(engine: Engine) -> None:
+    _ledger(engine)
+    seen = []
+    for page in (1, 2, 3):
+        data = portfolio_page(engine=engine, query=PortfolioQuery(page=page, per_page=10))
+        assert data["total"] == 25 and data["pages"] == 3
+        seen += [c["id"] for c in data["clients"]]
+    assert seen == sorted(seen) and len(set(seen)) == 25
+
+
+def test_portfolio_filters_searches_and_sorts(engine: Engine) -> None:
+    _ledger(engine)
+    paused = portfolio_page(engine=engine, query=PortfolioQuery(status="paused"))
+    assert {c["id"] for c in paused["clients"]} == {"k00", "k05", "k10", "k15", "k20"}
+    found = portfolio_page(engine=engine, query=PortfolioQuery(q="client 1"))
+    assert found["total"] == 10
+    busiest = portfolio_page(engine=engine, query=PortfolioQuery(sort="contacts", desc=True, per_page=3))
+    assert [c["contacts"] for c in busiest["clients"]] == [3, 3, 3]
+
+
+def test_portfolio_sorts_by_health_with_unscored_clients_last(engine: Engine) -> None:
+    _ledger(engine, 4)
+    health = {"k02": 10, "k00": 90, "k01": 50}
+    data = portfolio_page(engine=engine, query=PortfolioQuery(sort="health"), health=health)
+    assert [c["id"] for c in data["clients"]] == ["k02", "k01", "k00", "k03"]
+
+
+def test_unknown_sort_and_huge_pages_are_clamped() -> None:
+    q = PortfolioQuery(sort="drop table", per_page=10**6, page=-3, status="weird").normalised()
+    assert (q.sort, q.per_page, q.page, q.status) == ("name", 200, 1, "")
+
+
+def test_headline_counts_recent_contacts_open_requests_and_days_late(engine: Engine) -> None:
+    events: list[dict[str, object]] = [business(), client("a"), client("b"), client("c")]
+    events += [contact("a", i, "2026-03-20T10:00:00+00:00") for i in range(4)]
+    events += [contact("b", i, "2026-03-25T10:00:00+00:00") for i in range(2)]
+    events.append(contact("a", 9, "2026-01-01T10:00:00+00:00"))
+    events.append(
+        {"type": "request", "id": "r1", "client": "a", "at": "2026-03-22T12:00:00+00:00", "subject": "x"}
+    )
+    events.append(
+        {
+            "type": "request",
+            "id": "r2",
+            "client": "a",
+            "at": "2026-03-30T12:00:00+00:00",
+            "subject": "y",
+            "status": "waiting",
+        }
+    )
+    events.append(
+        {
+            "type": "invoice",
+            "id": "i1",
+            "client": "a",
+            "number": "1",
+            "issued": "2026-01-01",
+            "due": "2026-01-15",
+            "amount": "100.00",
+            "currency": "THB",
+        }
+    )
+    events.append(
+        {
+            "type": "payment",
+            "id": "p1",
+            "invoice": "i1",
+            "at": "2026-01-20T09:00:00+00:00",
+            "amount": "100.00",
+        }
+    )
+    events.append(
+        {
+            "type": "invoice",
+            "id": "i2",
+            "client": "a",
+            "number": "2",
+            "issued": "2026-03-01",
+            "due": "2026-03-22",
+            "amount": "100.00",
+            "currency": "THB",
+        }
+    )
+    import_event_dicts(engine, events)
+    head = client_headline(engine=engine, ref="a", now=NOW)
+    assert head["contacts_30d"] == 4
+    assert head["portfolio_median_30d"] == 2.0
+    assert head["open_requests"] == 2
+    assert head["oldest_open_days"] == 10
+    assert [i["days_late"] for i in head["days_late"]] == [5, 10]
+    assert [i["settled"] for i in head["days_late"]] == [True, False]
+    assert waiting_split(engine=engine, ref="a") == {"on_us": 1, "on_them": 1}
+
+
+def test_contact_weeks_count_by_channel_and_after_hours_share(engine: Engine) -> None:
+    events: list[dict[str, object]] = [business(), client("a")]
+    events.append(contact("a", 1, "2026-03-30T09:00:00+00:00", channel="call"))
+    events.append(contact("a", 2, "2026-03-30T20:00:00+00:00"))
+    import_event_dicts(engine, events)
+    weeks = contact_weeks(engine=engine, ref="a", now=NOW, calendar=AlwaysOpen(), weeks=4)
+    assert len(weeks) == 4
+    assert weeks[-1]["by_channel"] == {"call": 1, "email": 1}
+    assert weeks[-1]["after_hours_share"] == 0.5
+    assert sum(w["total"] for w in weeks) == 2
+
+
+def test_timeline_filters_jumps_and_groups_by_month(engine: Engine) -> None:
+    events: list[dict[str, object]] = [business(), client("a")]
+    events += [
+        contact("a", i, f"2026-0{1 + i % 3}-1{i}T10:00:00+00:00", channel="call" if i % 2 else "email")
+        for i in range(6)
+    ]
+    import_event_dicts(engine, events)
+    calls = timeline_view(engine=engine, ref="a", channels=["call"])
+    assert calls["count"] == 3
+    jumped = timeline_view(engine=engine, ref="a", until=date(2026, 1, 31))
+    assert [m["month"] for m in jumped["months"]] == ["2026-01"]
+    limited = timeline_view(engine=engine, ref="a", limit=2)
+    assert limited["count"] == 2 and limited["older"] is not None
+    rest = timeline_view(engine=engine, ref="a", before=datetime.fromisoformat(limited["older"]), limit=10)
+    assert rest["count"] == 4 and rest["older"] is None
+    both = [e["id"] for m in limited["months"] + rest["months"] for e in m["entries"]]
+    assert sorted(both) == sorted(f"a-k{i}" for i in range(6))
+    months = [m["month"] for m in timeline_view(engine=engine, ref="a")["months"]]
+    assert months == sorted(months, reverse=True)
+
+
+def test_approval_rounds_per_delivery(engine: Engine) -> None:
+    events: list[dict[str, object]] = [business(), client("a")]
+    events.append({"type": "delivery", "id": "d1", "client": "a", "at": at(1), "title": "Logo"})
+    for r in (1, 2, 3):
+        events.append(
+            {
+                "type": "approval_ask",
+                "id": f"q{r}",
+                "client": "a",
+                "delivery": "d1",
+                "at": at(r),
+                "kind": "approval",
+                "round": r,
+            }
+        )
+    import_event_dicts(engine, events)
+    assert approval_rounds(engine=engine, ref="a") == [{"id": "d1", "title": "Logo", "rounds": 3}]
+
+
+def test_portfolio_amount_due_is_what_is_left_to_pay(engine: Engine) -> None:
+    events: list[dict[str, object]] = [business(), client("a"), client("b")]
+    events.append(
+        {
+            "type": "invoice",
+            "id": "i1",
+            "client": "a",
+            "number": "1",
+            "issued": "2026-01-01",
+            "due": "2026-01-15",
+            "amount": "100.50",
+            "currency": "THB",
+        }
+    )
+    events.append(
+        {"type": "payment", "id": "p1", "invoice": "i1", "at": "2026-01-20T09:00:00+00:00", "amount": "40.25"}
+    )
+    import_event_dicts(engine, events)
+    data = portfolio_page(engine=engine, query=PortfolioQuery(sort="amount_due", desc=True))
+    assert [(c["id"], c["amount_due"]) for c in data["clients"]] == [("a", "60.25"), ("b", "0.00")]
+
+
+def test_bounded_timeline_has_the_same_entries_as_the_full_timeline(engine: Engine) -> None:
+    from goodterms.ledger.queries import timeline
+    from tests.web.conftest import ledger_events
+
+    events = ledger_events()
+    events.append({"type": "delivery", "id": "d1", "client": "c1", "at": at(5), "title": "Logo"})
+    events.append(
+        {
+            "type": "approval_ask",
+            "id": "q1",
+            "client": "c1",
+            "delivery": "d1",
+            "at": at(6),
+            "kind": "approval",
+        }
+    )
+    events.append({"type": "approval_answer", "id": "q1a", "ask": "q1", "at": at(7), "outcome": "changes"})
+    events.append(
+        {"type": "concession", "id": "k1", "client": "c1", "at": at(8), "kind": "discount", "value": "5.00"}
+    )
+    events.append({"type": "work", "id": "w1", "client": "c1", "at": at(9), "minutes": 30})
+    events.append({"type": "reply", "id": "rp1", "request": "r1", "at": at(3, hours=1), "text": "done"})
+    import_event_dicts(engine, events)
+    full = timeline(engine, "c1")["entries"]
+    paged = timeline_view(engine=engine, ref="c1", limit=1000)
+    mine = [e for m in paged["months"] for e in m["entries"]]
+    assert sorted(mine, key=lambda e: (e["at"], e["type"], e["id"])) == full
+    assert len({e["type"] for e in full}) >= 10

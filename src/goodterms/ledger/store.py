@@ -61,7 +61,7 @@ def table_of(model: type[m.Base] | type[m.Imported]) -> Table:
     return table
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     line: int
     ext_id: str

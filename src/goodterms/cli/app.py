@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from goodterms.app import Goodterms
+from goodterms.cli.output import fail
 from goodterms.ledger.db import dispose_engines
+from goodterms.settings import SettingsProblem
 
 app = typer.Typer(
     name="goodterms",
@@ -38,3 +41,23 @@ def _root(
     state.db_url = db
     state.config_path = config
     ctx.call_on_close(dispose_engines)
+
+
+def open_app() -> Goodterms:
+    """Open the application for a command, turning set-up problems into one clear line and exit 2."""
+    try:
+        return Goodterms.open(state.db_url, state.config_path)
+    except SettingsProblem as exc:
+        fail(str(exc))
+    except Exception as exc:  # a database that cannot be reached or opened
+        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            fail(f"cannot open the database: {str(exc).splitlines()[0]}")
+        raise
+
+
+def hostport(value: str, option: str) -> tuple[str, int]:
+    """Parse HOST:PORT given to ``option``, or fail with a clear message."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        fail(f"{option} must be HOST:PORT (e.g. 127.0.0.1:2525), not {value!r}")
+    return host, int(port)

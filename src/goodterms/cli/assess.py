@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from goodterms.cli.app import app, state
+from goodterms.cli.app import app, open_app
 
 
 def _as_of(value: str | None, tz: str) -> datetime | None:
@@ -33,7 +33,6 @@ def assess_command(
     trend: bool = typer.Option(True, "--trend/--no-trend", help="Include the monthly health trend."),
 ) -> None:
     """Assess clients: red flags with evidence, health 0-100, trend, verdict and advice."""
-    from goodterms.app import Goodterms
     from goodterms.assess.render import markdown, table
     from goodterms.assess.service import UnknownClient, assess
     from goodterms.settings import SettingsProblem
@@ -42,7 +41,7 @@ def assess_command(
         typer.echo("--format: use table, json or markdown", err=True)
         raise typer.Exit(code=2)
     try:
-        gt = Goodterms.open(state.db_url, state.config_path)
+        gt = open_app()
         moment = _as_of(as_of, gt.business().timezone)
         result = assess(app=gt, client=client, as_of=moment, trend=trend)
     except (SettingsProblem, UnknownClient, ValueError) as exc:

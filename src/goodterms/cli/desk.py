@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from goodterms.app import Goodterms
-from goodterms.cli.app import app, state
+from goodterms.cli.app import app, hostport, open_app
 from goodterms.cli.output import emit_json, fail, say, table
-from goodterms.settings import SettingsProblem
 
 desk_app = typer.Typer(
     help="The request desk: acknowledge every request, fold repeats in.", no_args_is_help=True
@@ -22,27 +21,9 @@ desk_app = typer.Typer(
 app.add_typer(desk_app, name="desk")
 
 
-def _open() -> Goodterms:
-    try:
-        return Goodterms.open(state.db_url, state.config_path)
-    except SettingsProblem as exc:
-        fail(str(exc))
-    except Exception as exc:  # a database that cannot be reached or opened
-        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
-            fail(f"cannot open the database: {str(exc).splitlines()[0]}")
-        raise
-
-
-def _hostport(value: str, option: str) -> tuple[str, int]:
-    host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        fail(f"{option} must be HOST:PORT (e.g. 127.0.0.1:2525), not {value!r}")
-    return host, int(port)
-
-
 def _relay(gt: Goodterms, relay: str | None) -> tuple[str, int]:
     if relay is not None:
-        return _hostport(relay, "--relay")
+        return hostport(relay, "--relay")
     return gt.settings.desk.relay_host, gt.settings.desk.relay_port
 
 
@@ -59,8 +40,8 @@ def serve(
     """Accept client mail over SMTP and acknowledge it through the relay until interrupted."""
     from goodterms.desk.smtpd import DeskServer
 
-    host, port = _hostport(smtp, "--smtp")
-    gt = _open()
+    host, port = hostport(smtp, "--smtp")
+    gt = open_app()
     relay_host, relay_port = _relay(gt, relay)
     server = DeskServer(gt, host, port, relay_host, relay_port, interval_s=interval)
     try:
@@ -96,7 +77,7 @@ def submit(
 
     if channel not in ("call", "email", "sms", "voicemail", "chat", "meeting"):
         fail(f"unknown channel {channel!r}")
-    gt = _open()
+    gt = open_app()
     mail = None
     if file is not None:
         if not file.is_file():
@@ -145,7 +126,7 @@ def send(
     """Send queued acknowledgements once (or write them out for review)."""
     from goodterms.desk.outbox import send_pending, write_eml
 
-    gt = _open()
+    gt = open_app()
     kinds = {"ack", "repeat_ack"}
     if eml is not None:
         paths = write_eml(engine=gt.engine, directory=eml, kinds=kinds)
@@ -169,7 +150,7 @@ def queue(
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
-    gt = _open()
+    gt = open_app()
     now = datetime.now(UTC)
     with gt.sessions() as session:
         items = open_queue(session=session, now=now, limit=limit)

@@ -8,21 +8,13 @@ from pathlib import Path
 import typer
 
 from goodterms.app import Goodterms
-from goodterms.cli.app import app, state
+from goodterms.cli.app import app, hostport, open_app
 from goodterms.cli.output import emit_json, fail, say, table
-from goodterms.settings import SettingsProblem
 
 followup_app = typer.Typer(
     help="Follow up unpaid invoices, unanswered asks and boundaries, politely.", no_args_is_help=True
 )
 app.add_typer(followup_app, name="followup")
-
-
-def _open() -> Goodterms:
-    try:
-        return Goodterms.open(state.db_url, state.config_path)
-    except SettingsProblem as exc:
-        fail(str(exc))
 
 
 def _as_of(value: str | None) -> date | None:
@@ -45,7 +37,7 @@ def plan_command(
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
     day = _as_of(as_of)
-    gt = _open()
+    gt = open_app()
     try:
         items = plan(app=gt, as_of=day)
     finally:
@@ -79,7 +71,7 @@ def send_command(
 ) -> None:
     """Send the notices due through the outbox, exactly once, or write them as .eml for review."""
     day = _as_of(as_of)
-    gt = _open()
+    gt = open_app()
     try:
         _send(gt, day, relay, to_dir)
     finally:
@@ -100,10 +92,7 @@ def _send(gt: Goodterms, day: date | None, relay: str | None, to_dir: Path | Non
     host: str | None = None
     port: int | None = None
     if relay is not None:
-        host, _, port_text = relay.rpartition(":")
-        if not host or not port_text.isdigit():
-            fail(f"--relay {relay!r} must be HOST:PORT")
-        port = int(port_text)
+        host, port = hostport(relay, "--relay")
     try:
         result = send(app=gt, as_of=day, relay_host=host, relay_port=port)
     except OSError as exc:

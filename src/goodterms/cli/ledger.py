@@ -9,30 +9,16 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
-from goodterms.app import Goodterms
-from goodterms.cli.app import app, state
+from goodterms.cli.app import app, open_app
 from goodterms.cli.output import emit_json, errors, fail, say, table
 from goodterms.ledger.importing import ImportResult, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import NotFound, clients_overview, timeline
-from goodterms.settings import SettingsProblem
 
 
 class Format(enum.StrEnum):
     table = "table"
     json = "json"
-
-
-def open_app() -> Goodterms:
-    """Open the application for a command, turning set-up problems into clear messages."""
-    try:
-        return Goodterms.open(state.db_url, state.config_path)
-    except SettingsProblem as exc:
-        fail(str(exc))
-    except Exception as exc:  # a database that cannot be reached or opened
-        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
-            fail(f"cannot open the database: {str(exc).splitlines()[0]}")
-        raise
 
 
 @app.command("import")

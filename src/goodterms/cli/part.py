@@ -6,10 +6,8 @@ from pathlib import Path
 
 import typer
 
-from goodterms.app import Goodterms
-from goodterms.cli.app import app, state
+from goodterms.cli.app import app, open_app
 from goodterms.cli.output import fail, say
-from goodterms.settings import SettingsProblem
 
 
 @app.command("part")
@@ -28,10 +26,7 @@ def part_command(
 
     if lang is not None and lang not in ("th", "et", "en"):
         fail(f"--lang must be th, et or en, not {lang!r}")
-    try:
-        gt = Goodterms.open(state.db_url, state.config_path)
-    except SettingsProblem as exc:
-        fail(str(exc))
+    gt = open_app()
     try:
         packet = build_packet(app=gt, client=client, out=out, confirm=confirm, lang=lang, referral=referral)
     except UnknownClient as exc:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from goodterms.cli.app import app
-from goodterms.cli.ledger import open_app
+from goodterms.cli.app import app, open_app
 from goodterms.cli.output import fail, say
 from goodterms.tone_service import ContactNotFound, fill_tone, learn_from_marks, mark_message
 

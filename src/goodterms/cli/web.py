@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from goodterms.cli.app import app, state
+from goodterms.cli.app import app, open_app
 
 user_app = typer.Typer(help="Manage the people who sign in to the web app.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens (Authorization: Bearer).", no_args_is_help=True)
@@ -27,10 +27,9 @@ def serve(
     """Serve the web app and the JSON API."""
     import uvicorn
 
-    from goodterms.app import Goodterms
     from goodterms.web.app import create_app
 
-    gt = Goodterms.open(state.db_url, state.config_path)
+    gt = open_app()
     uvicorn.run(create_app(gt), host=host, port=port, proxy_headers=False, server_header=False)
 
 
@@ -50,11 +49,10 @@ def user_add(
     ),
 ) -> None:
     """Add a user; without --password-stdin print a one-time setup link."""
-    from goodterms.app import Goodterms
     from goodterms.web.accounts import AccountError, add_user
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    gt = Goodterms.open(state.db_url, state.config_path)
+    gt = open_app()
     try:
         setup = add_user(
             engine=gt.engine,
@@ -79,10 +77,9 @@ def user_role(
     role: str = typer.Option(..., "--role", help="owner, manager or staff."),
 ) -> None:
     """Change a user's role (their sessions end)."""
-    from goodterms.app import Goodterms
     from goodterms.web.accounts import AccountError, set_role
 
-    gt = Goodterms.open(state.db_url, state.config_path)
+    gt = open_app()
     try:
         set_role(engine=gt.engine, email=email, role=role, actor="cli")
     except AccountError as exc:
@@ -93,10 +90,9 @@ def user_role(
 @user_app.command("logout")
 def user_logout(email: str = typer.Argument(..., help="The user's e-mail address.")) -> None:
     """Revoke every session of a user."""
-    from goodterms.app import Goodterms
     from goodterms.web.accounts import AccountError, revoke_sessions
 
-    gt = Goodterms.open(state.db_url, state.config_path)
+    gt = open_app()
     try:
         n = revoke_sessions(engine=gt.engine, email=email)
     except AccountError as exc:
@@ -107,10 +103,9 @@ def user_logout(email: str = typer.Argument(..., help="The user's e-mail address
 @token_app.command("create")
 def token_create(email: str = typer.Argument(..., help="The user the token acts as.")) -> None:
     """Create an API token and print it once."""
-    from goodterms.app import Goodterms
     from goodterms.web.accounts import AccountError, create_token
 
-    gt = Goodterms.open(state.db_url, state.config_path)
+    gt = open_app()
     try:
         token = create_token(engine=gt.engine, email=email, actor="cli")
     except AccountError as exc:

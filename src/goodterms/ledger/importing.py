@@ -122,13 +122,21 @@ def _record_run(conn: Connection, path: str, kind: str, sha: str, counts: Import
 
 
 def write_events(
-    engine: Engine, events: Iterable[ParsedEvent], *, path: str, kind: str, sha: Callable[[], str]
+    engine: Engine,
+    events: Iterable[ParsedEvent],
+    *,
+    path: str,
+    kind: str,
+    sha: Callable[[], str],
+    unmatched: list[dict[str, Any]] | None = None,
 ) -> ImportCounts:
-    """Store parsed events in one transaction; on any problem nothing is stored."""
+    """Store parsed events (and what matched no client) in one transaction; on any problem nothing is."""
     with engine.begin() as conn:
         writer = Writer(conn, path)
         writer.add_many(events)
         writer.flush()
+        if unmatched:
+            _store_unmatched(conn, unmatched)
         run_id = _record_run(conn, path, kind, sha(), writer.counts)
         writer.finish(run_id)
         return writer.counts
@@ -261,15 +269,10 @@ def import_calls(
                 continue
             yield line, event
 
-    with engine.begin() as conn:
-        writer = Writer(conn, name)
-        writer.add_many(_validated(events(), name))
-        writer.flush()
-        if unmatched:
-            _store_unmatched(conn, unmatched)
-        run_id = _record_run(conn, name, "calls", sha.hexdigest(), writer.counts)
-        writer.finish(run_id)
-    return ImportResult(name, "calls", writer.counts, [u["subject"] for u in unmatched])
+    counts = write_events(
+        engine, _validated(events(), name), path=name, kind="calls", sha=sha.hexdigest, unmatched=unmatched
+    )
+    return ImportResult(name, "calls", counts, [u["subject"] for u in unmatched])
 
 
 def _mail_files(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -382,15 +385,10 @@ def import_mail(
                 continue
             yield number, event
 
-    with engine.begin() as conn:
-        writer = Writer(conn, name)
-        writer.add_many(_validated(events(), name))
-        writer.flush()
-        if unmatched:
-            _store_unmatched(conn, unmatched)
-        run_id = _record_run(conn, name, "mail", sha.hexdigest(), writer.counts)
-        writer.finish(run_id)
-    return ImportResult(name, "mail", writer.counts, [f"{u['source']}: {u['reason']}" for u in unmatched])
+    counts = write_events(
+        engine, _validated(events(), name), path=name, kind="mail", sha=sha.hexdigest, unmatched=unmatched
+    )
+    return ImportResult(name, "mail", counts, [f"{u['source']}: {u['reason']}" for u in unmatched])
 
 
 def import_path(

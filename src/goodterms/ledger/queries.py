@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Engine, Integer, func, select
+from sqlalchemy import Engine, Integer, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
-from goodterms.ledger.types import from_hundredths
+from goodterms.ledger.types import Fixed2, from_hundredths
 
 
 class NotFound(LookupError):
@@ -26,8 +26,8 @@ def find_client(session: Session, ref: str) -> m.Client:
     return client
 
 
-def clients_overview(engine: Engine) -> list[dict[str, Any]]:
-    """Return one row per client: counts of contacts, requests and open invoices."""
+def overview_select() -> Select[Any]:
+    """Return the per-client overview query: counts of contacts and requests, what is still due."""
     contacts = select(m.Contact.client_id, func.count().label("n")).group_by(m.Contact.client_id).subquery()
     requests = (
         select(
@@ -48,7 +48,7 @@ def clients_overview(engine: Engine) -> list[dict[str, Any]]:
         select(
             m.Invoice.client_id,
             func.count().label("n"),
-            func.sum(m.Invoice.amount - invoice_paid).label("due"),
+            type_coerce(func.sum(m.Invoice.amount - invoice_paid), Fixed2()).label("due"),
         )
         .select_from(m.Invoice)
         .outerjoin(paid, paid.c.invoice_id == m.Invoice.id)
@@ -56,41 +56,46 @@ def clients_overview(engine: Engine) -> list[dict[str, Any]]:
         .group_by(m.Invoice.client_id)
         .subquery()
     )
-    query = (
-        select(
+    query: Select[Any] = (
+        select(  # type: ignore[assignment]
+            m.Client.id,
             m.Client.ext_id,
             m.Client.name,
             m.Client.language,
             m.Client.status,
             m.Client.currency,
-            func.coalesce(contacts.c.n, 0),
-            func.coalesce(requests.c.n, 0),
-            func.coalesce(requests.c.open, 0),
-            func.coalesce(open_inv.c.n, 0),
-            func.coalesce(open_inv.c.due, 0),
+            func.coalesce(contacts.c.n, 0).label("contacts"),
+            func.coalesce(requests.c.n, 0).label("requests"),
+            func.coalesce(requests.c.open, 0).label("open_requests"),
+            func.coalesce(open_inv.c.n, 0).label("open_invoices"),
+            open_inv.c.due.label("amount_due"),
         )
         .outerjoin(contacts, contacts.c.client_id == m.Client.id)
         .outerjoin(requests, requests.c.client_id == m.Client.id)
         .outerjoin(open_inv, open_inv.c.client_id == m.Client.id)
-        .order_by(m.Client.name, m.Client.id)
     )
+    return query
+
+
+def clients_overview(engine: Engine) -> list[dict[str, Any]]:
+    """Return one row per client: counts of contacts, requests and open invoices."""
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-        return [
-            {
-                "id": ext_id,
-                "name": name,
-                "language": lang,
-                "status": status,
-                "contacts": int(n_contacts),
-                "requests": int(n_requests),
-                "open_requests": int(n_open or 0),
-                "open_invoices": int(n_inv),
-                "amount_due": str(from_hundredths(int(due or 0))),
-                "currency": currency,
-            }
-            for ext_id, name, lang, status, currency, n_contacts, n_requests, n_open, n_inv, due in rows
-        ]
+        rows = conn.execute(overview_select().order_by(m.Client.name, m.Client.id)).all()
+    return [
+        {
+            "id": r.ext_id,
+            "name": r.name,
+            "language": r.language,
+            "status": r.status,
+            "contacts": int(r.contacts),
+            "requests": int(r.requests),
+            "open_requests": int(r.open_requests or 0),
+            "open_invoices": int(r.open_invoices),
+            "amount_due": str(r.amount_due if r.amount_due is not None else from_hundredths(0)),
+            "currency": r.currency,
+        }
+        for r in rows
+    ]
 
 
 def _day(d: date) -> datetime:

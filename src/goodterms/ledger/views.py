@@ -15,13 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Integer, Select, func, or_, select, type_coerce
+from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
-from goodterms.ledger.queries import find_client
+from goodterms.ledger.queries import find_client, overview_select
 from goodterms.ledger.timeline_page import day_end, timeline_entries
-from goodterms.ledger.types import Fixed2
 
 SORTS = ("name", "contacts", "open_requests", "amount_due", "health")
 STATUSES = ("active", "paused", "ended")
@@ -75,50 +74,6 @@ def _money(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal("0.00")
 
 
-def _overview_select() -> Select[Any]:
-    contacts = select(m.Contact.client_id, func.count().label("n")).group_by(m.Contact.client_id).subquery()
-    requests = (
-        select(
-            m.Request.client_id,
-            func.sum(func.cast(m.Request.status.in_(("open", "waiting")), Integer)).label("open"),
-        )
-        .group_by(m.Request.client_id)
-        .subquery()
-    )
-    paid = (
-        select(m.Payment.invoice_id, func.sum(m.Payment.amount).label("paid"))
-        .group_by(m.Payment.invoice_id)
-        .subquery()
-    )
-    invoice_paid = func.coalesce(paid.c.paid, 0)
-    open_inv = (
-        select(
-            m.Invoice.client_id, type_coerce(func.sum(m.Invoice.amount - invoice_paid), Fixed2()).label("due")
-        )
-        .select_from(m.Invoice)
-        .outerjoin(paid, paid.c.invoice_id == m.Invoice.id)
-        .where(invoice_paid < m.Invoice.amount)
-        .group_by(m.Invoice.client_id)
-        .subquery()
-    )
-    return (
-        select(
-            m.Client.id,
-            m.Client.ext_id,
-            m.Client.name,
-            m.Client.language,
-            m.Client.status,
-            m.Client.currency,
-            func.coalesce(contacts.c.n, 0).label("contacts"),
-            func.coalesce(requests.c.open, 0).label("open_requests"),
-            open_inv.c.due.label("amount_due"),
-        )
-        .outerjoin(contacts, contacts.c.client_id == m.Client.id)
-        .outerjoin(requests, requests.c.client_id == m.Client.id)
-        .outerjoin(open_inv, open_inv.c.client_id == m.Client.id)
-    )
-
-
 def _filtered(query: Select[Any], pq: PortfolioQuery) -> Select[Any]:
     if pq.status:
         query = query.where(m.Client.status == pq.status)
@@ -145,7 +100,7 @@ def portfolio_page(
     pq = query.normalised()
     with engine.connect() as conn:
         total = int(conn.execute(_filtered(select(func.count()).select_from(m.Client), pq)).scalar_one())
-        base = _filtered(_overview_select(), pq)
+        base = _filtered(overview_select(), pq)
         offset = (pq.page - 1) * pq.per_page
         if pq.sort == "health" and health is not None:
             keys = conn.execute(_filtered(select(m.Client.ext_id), pq)).scalars().all()

@@ -74,15 +74,34 @@ class IntakeResult:
         return data
 
 
-def _analyse(text: str, lang: str | None, at: datetime, tz: str) -> Any:
+@dataclass(frozen=True)
+class _Reading:
+    """What intake reads from a message at once: its language and any deadline asked for.
+
+    Tone is left to ``assess.cache.fill_tone``, which labels stored messages in batches before an
+    assessment, so the tone model stays off the path that answers the client.
+    """
+
+    language: str
+    deadline: Any
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.deadline
+        when = None if d is None else {"at": d.at.isoformat(), "urgency": d.urgency, "phrase": d.phrase}
+        return {"language": self.language, "deadline": when}
+
+
+def _analyse(text: str, lang: str | None, at: datetime, tz: str) -> _Reading | None:
     try:
-        from goodterms.text import analyze
-    except ImportError:  # text analysis not installed: intake still works without tone and deadline
+        from goodterms.text import detect_language, find_deadline
+    except ImportError:  # text analysis not installed: intake still works without deadlines
         return None
+    sample = text[:20000]
+    language = lang if lang in ("th", "et", "en") else detect_language(sample)
     try:
-        return analyze(text[:20000], lang=lang if lang in ("th", "et", "en") else None, at=at, tz=tz)
+        return _Reading(language, find_deadline(sample, at, tz))
     except ValueError:
-        return None
+        return _Reading(language, None)
 
 
 def refuse(
@@ -235,8 +254,6 @@ def _receive(
         sender=sender,
         message_id=mail.message_id if mail else None,
         in_reply_to=mail.in_reply_to if mail else None,
-        tone=analysis.tone.label if analysis is not None else None,
-        tone_score=float(analysis.tone.score) if analysis is not None else None,
     )
     info = analysis.to_json() if analysis is not None else {}
     if automatic is not None:

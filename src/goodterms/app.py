@@ -8,10 +8,21 @@ from functools import cached_property
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from goodterms.assess.config import AssessSettings
 from goodterms.calendar import BusinessCalendar
 from goodterms.ledger import models as m
 from goodterms.ledger.db import make_engine, migrate, resolve_url
 from goodterms.settings import BusinessSettings, Settings, load_settings
+
+#: Blob that holds the assessment settings saved from the web app.
+ASSESS_BLOB = "settings:assess"
+
+
+def stored_assess(engine: Engine) -> AssessSettings | None:
+    """Return the assessment settings saved from the web app, if any."""
+    with Session(engine) as session:
+        data = session.scalar(select(m.Blob.data).where(m.Blob.name == ASSESS_BLOB))
+    return None if data is None else AssessSettings.model_validate_json(data)
 
 
 @dataclass
@@ -27,7 +38,15 @@ class Goodterms:
         settings = load_settings(config_path)
         engine = make_engine(resolve_url(db_url or settings.database_url))
         migrate(engine)
-        return cls(settings, engine)
+        gt = cls(settings, engine)
+        gt.apply_stored_settings()
+        return gt
+
+    def apply_stored_settings(self) -> None:
+        """Put settings saved in the database (from the web app) over goodterms.toml's."""
+        found = stored_assess(self.engine)
+        if found is not None:
+            self.settings.assess = found
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -109,6 +109,7 @@ def ledger_events() -> list[dict[str, object]]:
 @pytest.fixture
 def gt(db_url: str) -> Iterator[Goodterms]:
     app = Goodterms.open(db_url)
+    app.settings.desk.relay_port = 9  # no test reaches a real relay by accident; tests start their own
     import_event_dicts(app.engine, ledger_events())
     for email, role in (
         ("owner@biz.example", "owner"),

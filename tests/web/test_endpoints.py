@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from goodterms.app import Goodterms
+from goodterms.app import Goodterms, stored_assess
 from goodterms.ledger import models as m
+from goodterms.web.template_store import override
 from tests.web.conftest import HTMX, SAME_ORIGIN, TestClient
 
 
@@ -39,6 +40,25 @@ def _staff_role(gt: Goodterms) -> str | None:
         return session.scalar(select(m.WebUser.role).where(m.WebUser.email == "staff@biz.example"))
 
 
+def _target_hours(gt: Goodterms) -> object:
+    with Session(gt.engine) as session:
+        return session.scalar(select(m.Business.response_target_hours))
+
+
+def _assess_blob(gt: Goodterms) -> object:
+    found = stored_assess(gt.engine)
+    return found.weights["over_contact"] if found else None
+
+
+def _ack_override(gt: Goodterms) -> str | None:
+    return override(gt, "desk", "ack", "en")
+
+
+def _replies(gt: Goodterms) -> int:
+    with Session(gt.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(m.Reply)) or 0)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     path: str
@@ -51,6 +71,13 @@ class Endpoint:
         return self.path
 
 
+TEMPLATE_FORM = {
+    "family": "desk",
+    "template": "ack",
+    "lang": "en",
+    "text": "Dear {{ client_name }}, thank you.",
+}
+REPLY_FORM = {"template": "reply_done", "text": "Dear client, the layout is fixed.", "resolves": "true"}
 ENDPOINTS = [
     Endpoint("/clients/c1/notes", {"text": "Called, all good"}, "staff", _notes, True),
     Endpoint("/api/clients/c1/notes", {"text": "Called, all good"}, "staff", _notes, False),
@@ -61,6 +88,14 @@ ENDPOINTS = [
     Endpoint("/api/users", {"email": "newbie@biz.example", "role": "staff"}, "owner", _users, False),
     Endpoint("/users/staff@biz.example/role", {"role": "manager"}, "owner", _staff_role, True),
     Endpoint("/api/users/staff@biz.example/role", {"role": "manager"}, "owner", _staff_role, False),
+    Endpoint("/settings/business", {"response_target_hours": "6"}, "owner", _target_hours, True),
+    Endpoint("/api/settings/business", {"response_target_hours": "6"}, "owner", _target_hours, False),
+    Endpoint("/settings/assess", {"weights.over_contact": "9"}, "owner", _assess_blob, True),
+    Endpoint("/api/settings/assess", {"weights.over_contact": "9"}, "owner", _assess_blob, False),
+    Endpoint("/settings/templates", TEMPLATE_FORM, "owner", _ack_override, True),
+    Endpoint("/api/settings/templates", TEMPLATE_FORM, "owner", _ack_override, False),
+    Endpoint("/desk/requests/1/reply", REPLY_FORM, "staff", _replies, True),
+    Endpoint("/api/desk/requests/1/reply", REPLY_FORM, "staff", _replies, False),
 ]
 IDS = [e.path for e in ENDPOINTS]
 

@@ -21,9 +21,10 @@ from goodterms.assess.health import score
 from goodterms.assess.load import Scope, ledger_start, load_facts
 from goodterms.assess.verdict import Verdict, advice, verdict
 from goodterms.ledger import models as m
+from goodterms.ledger.queries import NotFound
 
 
-class UnknownClient(LookupError):
+class UnknownClient(NotFound):
     """No client has that id or name."""
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
+from goodterms.ledger.queries import NotFound
 
 
-class UnknownClient(LookupError):
+class UnknownClient(NotFound):
     """No client with that id or name."""
 
 

@@ -61,6 +61,10 @@ def create_app(
         env=make_env(),
         assessment=AssessmentCache(gt, assessment_ttl) if assessment else None,
     )
+    from goodterms.web import settings_store, template_store
+
+    settings_store.apply_stored_assess(gt)
+    template_store.ensure_folders(gt, app.state.web.output_dir / "templates")
     app.middleware("http")(security_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -162,7 +166,7 @@ def create_app(
         user = require(request)
         return {"email": user.email, "role": user.role, "sees_money": user.money, "language": user.language}
 
-    from goodterms.web import client, desk, followups, parting, portfolio, users
+    from goodterms.web import client, desk, followups, parting, portfolio, reply, settings_page, users
 
     app.include_router(portfolio.router)
     app.include_router(client.router)
@@ -170,6 +174,8 @@ def create_app(
     app.include_router(users.router)
     app.include_router(followups.router)
     app.include_router(parting.router)
+    app.include_router(reply.router)
+    app.include_router(settings_page.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
@@ -74,6 +75,8 @@ def client_data(
     return {
         "headline": head,
         "assessment": found,
+        # Flag summaries and advice are written in the business's language, not the client's.
+        "findings_language": w.gt.business().language,
         "charts": {
             "contacts_per_week": contact_weeks(
                 engine=w.gt.engine, ref=ref, now=now, calendar=w.gt.calendar()
@@ -134,8 +137,15 @@ def _charts(data: dict[str, Any], _: Any) -> list[str]:
 
 
 Types = Annotated[list[str] | None, Query(max_length=20)]
-Until = Annotated[date | None, Query()]
-Before = Annotated[datetime | None, Query()]
+
+
+def _blank_is_none(value: object) -> object:
+    # A filter form sends an empty field when no date is chosen: that means "no limit".
+    return None if value == "" else value
+
+
+Until = Annotated[date | None, BeforeValidator(_blank_is_none), Query()]
+Before = Annotated[datetime | None, BeforeValidator(_blank_is_none), Query()]
 
 
 def _older_link(ref: str, types: list[str], channels: list[str], older: str | None) -> str | None:

@@ -1,4 +1,4 @@
-// goodterms keyboard layer: ? cheat sheet, / search, j/k move in lists, Ctrl+Enter sends a form.
+// goodterms keyboard layer: ? cheat sheet, / search, j/k move in lists, Ctrl+Enter sends a form (a desk reply too).
 (function () {
   "use strict";
   function typing(el) {
@@ -30,6 +30,10 @@
     if (d) d.addEventListener("close", function () { b.setAttribute("aria-expanded", "false"); });
   });
   document.addEventListener("htmx:afterSwap", function () { current = -1; });
+  // A refused form (422, or 409 when the state changed meanwhile) comes back with its errors next to the fields: show it instead of dropping it.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr && (e.detail.xhr.status === 422 || e.detail.xhr.status === 409)) { e.detail.shouldSwap = true; e.detail.isError = false; }
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.form) {
       e.preventDefault();

@@ -1,0 +1,177 @@
+"""The settings screen: business hours and targets, assessment thresholds, client templates (owners edit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from goodterms.web import accounts, settings_store, template_store
+from goodterms.web.accounts import User
+from goodterms.web.context import is_htmx, render, require, web
+from goodterms.web.settings_store import SettingsError
+
+router = APIRouter()
+MAX_FIELD = 20_000
+
+
+def settings_data(request: Request) -> dict[str, Any]:
+    """Return every editable setting with its current value, and each template's built-in text."""
+    gt = web(request).gt
+    return {
+        "business": settings_store.business_form(gt),
+        "assess": settings_store.assess_form(gt.settings.assess),
+        "templates": template_store.catalog(gt),
+        "template_folders": {f: str(template_store.folder(gt, f)) for f in template_store.FAMILIES},
+    }
+
+
+def _values(request: Request, user: User, **extra: Any) -> dict[str, Any]:
+    return {
+        "data": settings_data(request),
+        "can_edit": user.role == "owner",
+        "errors": {},
+        "saved": None,
+        "form": None,
+        "errors_in": None,
+        "item": None,
+        "failed": None,
+        **extra,
+    }
+
+
+@router.get("/settings", response_class=HTMLResponse, include_in_schema=False)
+def settings_page(request: Request) -> HTMLResponse:
+    user = require(request, "manager")
+    return render(request, "settings.html", _values(request, user), user=user)
+
+
+@router.get("/api/settings", tags=["settings"])
+def settings_api(request: Request) -> dict[str, Any]:
+    """Return the business, assessment and template settings (managers and owners)."""
+    require(request, "manager")
+    return settings_data(request)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    too_long = [k for k, v in values.items() if len(v) > MAX_FIELD]
+    if too_long or len(values) > 500:
+        raise HTTPException(status_code=413, detail="the form is too large")
+    return values
+
+
+def _save_settings(request: Request, user: User, section: str, form: dict[str, str]) -> dict[str, Any]:
+    gt = web(request).gt
+    form.pop("section", None)
+    if section == "business":
+        changed = settings_store.save_business(gt=gt, form=form)
+    else:
+        changed = settings_store.save_assess(gt=gt, form=form)
+        cache = web(request).assessment
+        if cache is not None:
+            cache.clear()  # health and verdicts must follow the new thresholds at once
+    accounts.audit(
+        engine=gt.engine, action=f"settings.{section}", actor=user.email, detail={"changed": changed}
+    )
+    return changed
+
+
+async def _post(request: Request, section: str, api: bool) -> Response:
+    user = require(request, "owner")
+    form = await _form(request)
+    try:
+        changed = await run_in_threadpool(_save_settings, request, user, section, dict(form))
+    except SettingsError as exc:
+        if api:
+            return JSONResponse({"detail": {"errors": exc.errors}}, status_code=422)
+        values = await run_in_threadpool(_values, request, user)
+        values.update(errors=exc.errors, form=form, errors_in=section)
+        if section == "business":
+            values["form"] = {**values["data"]["business"], **form}
+        block = section if is_htmx(request) else None
+        return render(request, "settings.html", values, user=user, block=block, status=422)
+    if api:
+        return JSONResponse({"changed": changed})
+    if is_htmx(request):
+        values = await run_in_threadpool(_values, request, user)
+        values["saved"] = section
+        return render(request, "settings.html", values, user=user, block=section)
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/business", include_in_schema=False)
+async def business_form(request: Request) -> Response:
+    return await _post(request, "business", api=False)
+
+
+@router.post("/api/settings/business", tags=["settings"])
+async def business_api(request: Request) -> Response:
+    """Save business hours, holidays, response target, exchange rates and target rate (owners; audited)."""
+    return await _post(request, "business", api=True)
+
+
+@router.post("/settings/assess", include_in_schema=False)
+async def assess_form(request: Request) -> Response:
+    return await _post(request, "assess", api=False)
+
+
+@router.post("/api/settings/assess", tags=["settings"])
+async def assess_api(request: Request) -> Response:
+    """Save assessment thresholds and weights (boxes such as ``weights.over_contact``; owners; audited)."""
+    return await _post(request, "assess", api=True)
+
+
+def _save_template(request: Request, user: User, form: dict[str, str]) -> dict[str, str]:
+    gt = web(request).gt
+    key = {k: form.get(k, "") for k in ("family", "template", "lang")}
+    outcome = template_store.save(gt=gt, text=form.get("text", ""), **key)
+    accounts.audit(
+        engine=gt.engine, action="settings.template", actor=user.email, detail={**key, "outcome": outcome}
+    )
+    return {**key, "outcome": outcome}
+
+
+def _item(request: Request, form: dict[str, str]) -> dict[str, Any] | None:
+    gt = web(request).gt
+    for item in template_store.catalog(gt):
+        if (item["family"], item["template"], item["lang"]) == (
+            form.get("family"),
+            form.get("template"),
+            form.get("lang"),
+        ):
+            return item
+    return None
+
+
+async def _post_template(request: Request, api: bool) -> Response:
+    user = require(request, "owner")
+    form = await _form(request)
+    try:
+        result = await run_in_threadpool(_save_template, request, user, form)
+    except template_store.TemplateError as exc:
+        if api or _item(request, form) is None:
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        item = {**(_item(request, form) or {}), "draft": form.get("text", ""), "error": str(exc)}
+        values = _values(request, user, item=item, failed=item)
+        return render(request, "settings.html", values, user=user, block="tpl", status=422)
+    if api:
+        return JSONResponse(result)
+    if is_htmx(request):
+        item = {**(_item(request, form) or {}), "saved": result["outcome"]}
+        return render(request, "settings.html", _values(request, user, item=item), user=user, block="tpl")
+    return RedirectResponse("/settings#templates", status_code=303)
+
+
+@router.post("/settings/templates", include_in_schema=False)
+async def template_form(request: Request) -> Response:
+    return await _post_template(request, api=False)
+
+
+@router.post("/api/settings/templates", tags=["settings"])
+async def template_api(request: Request) -> Response:
+    """Save an override of a client template (family, template, lang, text; empty text removes it)."""
+    return await _post_template(request, api=True)

@@ -247,4 +247,6 @@ def test_ctrl_enter_sends_the_form_the_cursor_is_in() -> None:
     script = resources.files("goodterms.web").joinpath("static", "app.js").read_text(encoding="utf-8")
     assert 'e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.form' in script
     assert "requestSubmit()" in script
-    assert "status === 422" in script and "status === 409" in script  # refused forms show their errors instead of vanishing
+    assert (
+        "status === 422" in script and "status === 409" in script
+    )  # refused forms show their errors instead of vanishing

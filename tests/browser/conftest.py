@@ -181,19 +181,21 @@ def _start(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Serv
         yield Server(url=url, db_url=db_url, token=token, workdir=workdir)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The server the browser journeys use."""
     yield from _start(tmp_path_factory, "browser-server")
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this thread until it stops,
+# which would break every later test that runs its own loop (httpx/anyio test clients).
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield chromium

@@ -163,32 +163,8 @@ def import_event_dicts(
 ) -> ImportResult:
     """Import events given as dicts (the demo and tests use this; same path as a file)."""
 
-    def lines() -> Iterator[bytes]:
-        for event in events:
-            yield json.dumps(event, ensure_ascii=False, default=str).encode() + b"\n"
-
-    class _Lines(io.RawIOBase):
-        def __init__(self) -> None:
-            self.source = lines()
-            self.rest = b""
-
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, buffer: Any) -> int:
-            while not self.rest:
-                try:
-                    self.rest = next(self.source)
-                except StopIteration:
-                    return 0
-            n = min(len(buffer), len(self.rest))
-            buffer[:n] = self.rest[:n]
-            self.rest = self.rest[n:]
-            return n
-
-    sha = hashlib.sha256()
-    stream = io.BufferedReader(_Lines(), buffer_size=1 << 20)
-    counts = write_events(engine, parse_stream(stream, name), path=name, kind="jsonl", sha=sha.hexdigest)
+    parsed = _validated(enumerate(events, start=1), name)
+    counts = write_events(engine, parsed, path=name, kind="jsonl", sha=hashlib.sha256().hexdigest)
     return ImportResult(name, "jsonl", counts)
 
 

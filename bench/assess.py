@@ -18,6 +18,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -286,6 +287,16 @@ def duckdb_aggregates(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def _engine_choice(app: Any, choice: str) -> Any:
+    """Return the app with ``[assess] engine`` set to ``choice``."""
+    from goodterms.app import Goodterms
+
+    settings = app.settings.model_copy(
+        update={"assess": app.settings.assess.model_copy(update={"engine": choice})}
+    )
+    return Goodterms(settings, app.engine)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=10_000)
@@ -293,6 +304,9 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--duckdb-only", action="store_true", help="Only time the DuckDB aggregates.")
     parser.add_argument("--skip-trend", action="store_true", help="Skip the full run with the monthly trend.")
+    parser.add_argument(
+        "--skip-sqlite", action="store_true", help="Skip the run aggregated by SQLite itself."
+    )
     args = parser.parse_args()
     if args.generate_only:
         started = time.perf_counter()
@@ -311,6 +325,7 @@ def main() -> None:
     from sqlalchemy import text
 
     from goodterms.app import Goodterms
+    from goodterms.assess import service
     from goodterms.assess.service import assess
     from goodterms.ledger.db import make_engine
     from goodterms.ledger.importing import import_event_dicts
@@ -323,11 +338,33 @@ def main() -> None:
     app = Goodterms(Settings(), engine)
     print(f"ledger: {args.clients:,} clients, {records:,} records, {args.db.stat().st_size / 2**20:.0f} MiB")
 
+    phases: dict[str, float] = {}
+    for name in ("load_facts", "load_evidence"):  # time the aggregate and the evidence steps of each run
+        step = getattr(service, name)
+
+        def timed(*a: object, _step: Any = step, _name: str = name, **k: object) -> Any:
+            begun = time.perf_counter()
+            try:
+                return _step(*a, **k)
+            finally:
+                phases[_name] = phases.get(_name, 0.0) + time.perf_counter() - begun
+
+        setattr(service, name, timed)
+    if not args.skip_sqlite:
+        phases.clear()
+        started = time.perf_counter()
+        assess(app=_engine_choice(app, "database"), as_of=AS_OF, trend=False)
+        sqlite_s, sqlite_agg = time.perf_counter() - started, phases["load_facts"]
+        print(f"full assessment, no trend, aggregated by SQLite itself: {sqlite_s:.2f} s "
+              f"(aggregates {sqlite_agg:.2f} s, evidence {phases['load_evidence']:.2f} s)")  # fmt: skip
+    phases.clear()
     started = time.perf_counter()
     plain = assess(app=app, as_of=AS_OF, trend=False)
     full_s = time.perf_counter() - started
+    agg_s, evidence_s = phases["load_facts"], phases["load_evidence"]
     flagged = sum(1 for c in plain.clients if c.flags)
-    print(f"full assessment, no trend: {full_s:.2f} s ({flagged:,} clients flagged, "
+    print(f"full assessment, no trend ([assess] engine = {app.settings.assess.engine}): {full_s:.2f} s "
+          f"(aggregates {agg_s:.2f} s, evidence {evidence_s:.2f} s; {flagged:,} clients flagged, "
           f"{len(plain.business):,} slow_response findings)")  # fmt: skip
     if not args.skip_trend:
         started = time.perf_counter()
@@ -360,8 +397,11 @@ def main() -> None:
     print(f"one client, no trend: median {1000 * float(np.median(timings)):.0f} ms")
 
     duck_s = duckdb_aggregates(args.db)
-    print(f"duckdb per-client aggregates over the same file: {duck_s:.2f} s; "
-          f"goodterms/duckdb = {full_s / duck_s:.1f}x (no trend)")  # fmt: skip
+    print(f"duckdb per-client aggregates over the same file: {duck_s:.2f} s; goodterms aggregates / duckdb = "
+          f"{agg_s / duck_s:.1f}x; whole assessment (flags, evidence, advice) / duckdb = {full_s / duck_s:.1f}x")  # fmt: skip
+    if not args.skip_sqlite:
+        print(f"with SQLite aggregating: aggregates / duckdb = {sqlite_agg / duck_s:.1f}x, "
+              f"whole assessment / duckdb = {sqlite_s / duck_s:.1f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, null, select
+from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
 
 from goodterms.assess.findings import Evidence
 from goodterms.assess.load import Scope
@@ -18,6 +18,7 @@ from goodterms.assess.sql import contact_sql, epoch, in_clients
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
+Gathered = dict[int, tuple[dict[str, list[Evidence]], dict[str, int]]]
 QUOTE_CHARS = 200
 
 
@@ -32,11 +33,11 @@ def _moment(value: datetime | date) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, time(), tzinfo=UTC)
 
 
-Spec = tuple[str, Any, Any, Any, Any, Any, ColumnElement[bool], Any]
+Spec = tuple[str, Any, Any, Any, Any, ColumnElement[bool], Any]
 
 
 def _specs(scope: Scope) -> dict[str, list[Spec]]:
-    """Return per flag: (type, id, source id, client, time and quote columns, condition, FROM)."""
+    """Return per flag: (type, id, source id, client and time columns, condition, FROM)."""
     cfg = scope.settings
     w, k, a, n, i = m.WorkLog, m.Concession, m.ApprovalAsk, m.StaffNote, m.Invoice
     answered = (
@@ -51,11 +52,9 @@ def _specs(scope: Scope) -> dict[str, list[Spec]]:
     asks_from = a.__table__.outerjoin(answered, answered.c.ask_id == a.id)
     today = scope.as_of.astimezone(scope.calendar.zone).date()
     return {
-        "staff_strain": [("note", n.id, n.ext_id, n.client_id, n.at, n.text, n.feeling < 0, n.__table__)],
-        "unpaid_time": [
-            ("work", w.id, w.ext_id, w.client_id, w.at, w.note, w.billable.is_(False), w.__table__)
-        ],
-        "thin_margin": [("work", w.id, w.ext_id, w.client_id, w.at, w.note, w.minutes > 0, w.__table__)],
+        "staff_strain": [("note", n.id, n.ext_id, n.client_id, n.at, n.feeling < 0, n.__table__)],
+        "unpaid_time": [("work", w.id, w.ext_id, w.client_id, w.at, w.billable.is_(False), w.__table__)],
+        "thin_margin": [("work", w.id, w.ext_id, w.client_id, w.at, w.minutes > 0, w.__table__)],
         "concession_pressure": [
             (
                 "concession",
@@ -63,89 +62,113 @@ def _specs(scope: Scope) -> dict[str, list[Spec]]:
                 k.ext_id,
                 k.client_id,
                 k.at,
-                k.note,
                 k.asked.is_(True) | k.granted.is_(True),
                 k.__table__,
             )
         ],
-        "unresponsive": [("approval_ask", a.id, a.ext_id, a.client_id, a.at, a.subject, slow, asks_from)],
+        "unresponsive": [("approval_ask", a.id, a.ext_id, a.client_id, a.at, slow, asks_from)],
         "controlling": [
-            ("approval_ask", a.id, a.ext_id, a.client_id, a.at, a.subject, a.kind == "approval", a.__table__)
+            ("approval_ask", a.id, a.ext_id, a.client_id, a.at, a.kind == "approval", a.__table__)
         ],
-        "late_payment_trend": [
-            ("invoice", i.id, i.ext_id, i.client_id, i.due, i.number, i.due < today, i.__table__)
-        ],
+        "late_payment_trend": [("invoice", i.id, i.ext_id, i.client_id, i.due, i.due < today, i.__table__)],
     }
 
 
 def load_evidence(conn: Connection, *, scope: Scope, wanted: Mapping[int, set[str]]) -> Found:
     """Return, for each client in ``wanted``, the evidence and totals of the flags named."""
-    found: Found = {cid: ({}, {}) for cid in wanted}
+    gathered: Gathered = {cid: ({}, {}) for cid in wanted}
     specs = _specs(scope)
-    _contact_evidence(conn, scope, wanted, found)
+    _contact_evidence(conn, scope, wanted, gathered)
     cap = scope.settings.evidence_cap
     for code, parts in specs.items():
         clients = sorted(cid for cid, codes in wanted.items() if code in codes)
         for start in range(0, len(clients), 5000):
             chunk = clients[start : start + 5000]
             for spec in parts:
-                _fetch(conn, scope, chunk, code, cap, found, spec)
-    for evidence, totals in found.values():
-        for code, items in evidence.items():
-            evidence[code] = tuple(
-                sorted(items, key=lambda e: (e.at or datetime.min.replace(tzinfo=UTC), e.id), reverse=True)[
-                    :cap
-                ]
-            )
+                _fetch(conn, scope, chunk, code, cap, gathered, spec)
+    found: Found = {}
+    for cid, (lists, totals) in gathered.items():  # each list is in rank order (newest first), capped
+        for code, items in lists.items():
             totals.setdefault(code, len(items))
+        found[cid] = ({code: tuple(items) for code, items in lists.items()}, totals)
     return found
 
 
 CONTACT_CODES = ("over_contact", "after_hours", "hostile_tone", "staff_strain", "slow_response")
 
 
-def _contact_evidence(conn: Connection, scope: Scope, wanted: Mapping[int, set[str]], found: Found) -> None:
-    """Collect contact evidence per contact-based flag, for the clients that have that flag only."""
+def _contact_evidence(
+    conn: Connection, scope: Scope, wanted: Mapping[int, set[str]], found: Gathered
+) -> None:
+    """Collect the contact evidence of every contact-based flag with one pass over the contacts.
+
+    The pass keeps the contacts that prove a flag some client has (one 0/1 column per flag); each flag
+    then ranks its own rows per client, newest first, and only ranks within the cap come back.
+    """
     cap = scope.settings.evidence_cap
     c = m.Contact
-    for code in CONTACT_CODES:
-        clients = sorted(cid for cid, codes in wanted.items() if code in codes)
-        for start in range(0, len(clients), 5000):
-            chunk = clients[start : start + 5000]
-            sql = contact_sql(
-                as_of=scope.as_of,
-                first_at=scope.first_at,
-                settings=scope.settings,
-                calendar=scope.calendar,
-                client_ids=chunk,
+    by_code = {code: sorted(cid for cid, got in wanted.items() if code in got) for code in CONTACT_CODES}
+    by_code = {code: clients for code, clients in by_code.items() if clients}
+    if not by_code:
+        return
+    clients = sorted({cid for ids in by_code.values() for cid in ids})
+    sql = contact_sql(
+        as_of=scope.as_of,
+        first_at=scope.first_at,
+        settings=scope.settings,
+        calendar=scope.calendar,
+        client_ids=clients,
+    )
+    counted_in = sql.inbound & sql.counted & ~sql.chase
+    conditions = {
+        "over_contact": counted_in,
+        "after_hours": counted_in & ~sql.open,
+        "hostile_tone": sql.inbound & (c.tone == "hostile"),
+        "staff_strain": sql.inbound & (c.channel == "call") & c.answered.is_(False),
+        "slow_response": sql.inbound & sql.chase,
+    }
+    relevant = {code: conditions[code] & in_clients(c.client_id, ids) for code, ids in by_code.items()}
+    base = (
+        select(
+            c.client_id.label("cid"),
+            c.id.label("row_id"),
+            c.ext_id.label("ext_id"),
+            c.at.label("at"),
+            (c.text if "hostile_tone" in by_code else null()).label("quote"),
+            *[case((condition, 1), else_=0).label(code) for code, condition in relevant.items()],
+        )
+        .select_from(sql.joined())
+        .where(c.at < scope.as_of, in_clients(c.client_id, clients), or_(*relevant.values()))
+        .cte("base")
+    )
+    parts = []
+    for code in by_code:
+        ranked = (
+            select(
+                literal(code).label("code"),
+                base.c.cid,
+                base.c.ext_id,
+                base.c.at,
+                (base.c.quote if code == "hostile_tone" else null()).label("quote"),
+                func.row_number()
+                .over(partition_by=base.c.cid, order_by=(base.c.at.desc(), base.c.row_id.desc()))
+                .label("rank"),
+                func.count().over(partition_by=base.c.cid).label("total"),
             )
-            counted_in = sql.inbound & sql.counted & ~sql.chase
-            condition = {
-                "over_contact": counted_in,
-                "after_hours": counted_in & ~sql.open,
-                "hostile_tone": sql.inbound & (c.tone == "hostile"),
-                "staff_strain": sql.inbound & (c.channel == "call") & c.answered.is_(False),
-                "slow_response": sql.inbound & sql.chase,
-            }[code]
-            quoted = code == "hostile_tone"
-            query = (
-                select(c.client_id, c.ext_id, c.at, c.text if quoted else null())
-                .select_from(sql.joined())
-                .where(condition, c.at < scope.as_of, in_clients(c.client_id, chunk))
-                .order_by(c.client_id, c.at.desc(), c.id.desc())
-            )
-            for cid, ext_id, at, text in conn.execute(query):
-                evidence, totals = found[cid]
-                have = evidence.setdefault(code, ())
-                totals[code] = totals.get(code, 0) + 1
-                if len(have) < cap:
-                    evidence[code] = (*have, Evidence("contact", ext_id, _moment(at), _quote(text)))
+            .where(base.c[code] == 1)
+            .subquery(f"ranked_{code}")
+        )
+        parts.append(select(ranked).where(ranked.c.rank <= cap))
+    for code, cid, ext_id, at, quote, _rank, total in conn.execute(union_all(*parts).order_by("rank")):
+        evidence, totals = found[cid]
+        totals[code] = int(total)
+        evidence.setdefault(code, []).append(Evidence("contact", ext_id, _moment(at), _quote(quote)))
 
 
 def _fetch(
-    conn: Connection, scope: Scope, clients: Sequence[int], code: str, cap: int, found: Found, spec: Spec
+    conn: Connection, scope: Scope, clients: Sequence[int], code: str, cap: int, found: Gathered, spec: Spec
 ) -> None:
-    kind, id_col, ext_col, client_col, at_col, quote_col, condition, source = spec
+    kind, id_col, ext_col, client_col, at_col, condition, source = spec
     rank = func.row_number().over(partition_by=client_col, order_by=(at_col.desc(), id_col.desc()))
     total = func.count().over(partition_by=client_col)
     time_filter = at_col < (scope.as_of if kind != "invoice" else scope.as_of.date())
@@ -154,7 +177,6 @@ def _fetch(
             client_col.label("cid"),
             ext_col.label("ext_id"),
             at_col.label("at"),
-            quote_col.label("quote"),
             rank.label("rank"),
             total.label("total"),
         )
@@ -162,10 +184,10 @@ def _fetch(
         .where(condition, time_filter, in_clients(client_col, clients))
         .subquery("ev")
     )
-    quoted = kind == "contact" and code == "hostile_tone"
-    for row in conn.execute(select(inner).where(inner.c.rank <= cap)):
-        evidence, totals = found[row.cid]
-        evidence.setdefault(code, ())
-        item = Evidence(kind, row.ext_id, _moment(row.at), _quote(row.quote) if quoted else None)
-        evidence[code] = (*evidence[code], item)
-        totals[code] = totals.get(code, 0) + (row.total if row.rank == 1 else 0)
+    for cid, ext_id, at, rank, count in conn.execute(
+        select(inner).where(inner.c.rank <= cap).order_by(inner.c.rank)
+    ):
+        evidence, totals = found[cid]
+        evidence.setdefault(code, []).append(Evidence(kind, ext_id, _moment(at)))
+        if rank == 1:
+            totals[code] = totals.get(code, 0) + int(count)

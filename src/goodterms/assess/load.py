@@ -24,7 +24,6 @@ from goodterms.assess.data import ClientFacts, InvoiceFact, LateRequest
 from goodterms.assess.findings import Evidence
 from goodterms.assess.sql import (
     LATE_UNIT,
-    ContactSql,
     contact_sql,
     count_if,
     epoch,
@@ -146,79 +145,71 @@ def _span(values: dict[str, Any], first: int | None, last: int | None) -> None:
     values["last_s"] = max(values.get("last_s", last), int(last))
 
 
-def _inbound_columns(sql: ContactSql, recent: datetime) -> list[Any]:
-    """Aggregates over inbound contacts (the query filters on direction)."""
-    c = m.Contact
-    call = c.channel == "call"
-    hostile = c.tone == "hostile"
-    return [
-        c.client_id,
-        count_if(sql.counted),
-        func.sum(case((sql.counted, sql.slot_weight()), else_=0)),
-        count_if(call),
-        count_if(call & c.answered.is_(False)),
-        func.count(c.tone),
-        count_if(hostile),
-        func.count(case((c.at >= recent, c.tone), else_=None)),
-        count_if(hostile & (c.at >= recent)),
-    ]
-
-
-def _handling(settings: AssessSettings) -> ColumnElement[Any]:
+def _handling_s(settings: AssessSettings) -> ColumnElement[Any]:
+    """Staff seconds a contact took: a call's or meeting's length, a message's configured minutes (whole seconds)."""
     c = m.Contact
     return case(
-        (c.channel.in_(("call", "meeting")), c.duration_s / 60.0),
-        *[(c.channel == channel, minutes) for channel, minutes in settings.handling_minutes.items()],
-        else_=0.0,
+        (c.channel.in_(("call", "meeting")), c.duration_s),
+        *[
+            (c.channel == channel, round(minutes * 60))
+            for channel, minutes in settings.handling_minutes.items()
+        ],
+        else_=0,
     )
 
 
 def _contacts(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
-    """Aggregate contacts: all of them, the inbound ones, then the chases, which are taken back out."""
+    """Aggregate contacts in one pass: all of them, the inbound ones, and the chases, which are taken back out.
+
+    Sums are whole numbers (seconds, counts), so every database adds them up to the same result.
+    """
     cfg = scope.settings
     c = m.Contact
     sql = contact_sql(
         as_of=scope.as_of, first_at=scope.first_at, settings=cfg, calendar=scope.calendar, client_ids=ids
     )
     recent = scope.as_of - timedelta(days=cfg.recent_days)
-    where = (c.at < scope.as_of, in_clients(c.client_id, ids))
-    handling = _handling(cfg)
-    every = select(
-        c.client_id,
-        func.sum(handling),
-        func.sum(case((c.channel == "call", c.duration_s), else_=0)),
-        func.min(c.at),
-        func.max(c.at),
-    ).where(*where)
-    for cid, handled, call_s, first, last in conn.execute(every.group_by(c.client_id)):
-        acc[cid].update(handling_min=float(handled or 0), call_min=float(call_s or 0) / 60)
-        _span(acc[cid], int(first.timestamp()), int(last.timestamp()))
-    inbound = select(*_inbound_columns(sql, recent)).where(sql.inbound, *where).group_by(c.client_id)
-    names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent"]
-    for cid, counted, slots, *rest in conn.execute(inbound):
-        values = acc[cid]
-        values.update(
-            inbound=counted or 0, after_hours=(slots or 0) % LATE_UNIT, late_night=(slots or 0) // LATE_UNIT
-        )
-        values.update({name: value or 0 for name, value in zip(names, rest, strict=True)})
-    chased = (
+    handling = _handling_s(cfg)
+    inbound, counted, chase = sql.inbound, sql.inbound & sql.counted, sql.inbound & sql.chase
+    call, hostile = c.channel == "call", c.tone == "hostile"
+    query = (
         select(
             c.client_id,
-            count_if(sql.counted),
-            func.sum(case((sql.counted, sql.slot_weight()), else_=0)),
             func.sum(handling),
+            func.sum(case((call, c.duration_s), else_=0)),
+            func.min(epoch(c.at)),
+            func.max(epoch(c.at)),
+            count_if(counted),
+            func.sum(case((counted, sql.slot_weight()), else_=0)),
+            count_if(inbound & call),
+            count_if(inbound & call & c.answered.is_(False)),
+            count_if(inbound & c.tone.is_not(None)),
+            count_if(inbound & hostile),
+            count_if(inbound & c.tone.is_not(None) & (c.at >= recent)),
+            count_if(inbound & hostile & (c.at >= recent)),
+            count_if(counted & chase),
+            func.sum(case((counted & chase, sql.slot_weight()), else_=0)),
+            func.sum(case((chase, handling), else_=0)),
         )
-        .select_from(sql.chases_only())
-        .where(sql.chase, sql.inbound, *where)
+        .select_from(sql.joined())
+        .where(c.at < scope.as_of, in_clients(c.client_id, ids))
         .group_by(c.client_id)
     )
-    for cid, counted, slots, handled in conn.execute(chased):
+    names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent"]
+    for cid, handled, call_s, first, last, n, slots, *rest in conn.execute(query):
+        chases, chase_slots, chase_s = (int(v or 0) for v in rest[6:])
+        after = int(slots or 0) - chase_slots
         values = acc[cid]
-        values["chases"] = counted or 0
-        values["inbound"] -= counted or 0
-        values["after_hours"] -= (slots or 0) % LATE_UNIT
-        values["late_night"] -= (slots or 0) // LATE_UNIT
-        values["handling_min"] -= float(handled or 0)
+        values.update(
+            handling_min=(int(handled or 0) - chase_s) / 60,
+            call_min=int(call_s or 0) / 60,
+            inbound=int(n or 0) - chases,
+            after_hours=after % LATE_UNIT,
+            late_night=after // LATE_UNIT,
+            chases=chases,
+        )
+        values.update({name: int(value or 0) for name, value in zip(names, rest[:6], strict=True)})
+        _span(values, first, last)
 
 
 def _work(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
@@ -396,7 +387,7 @@ def _asks(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, 
         select(a.client_id, epoch(a.at), func.coalesce(epoch(first.c.at), NONE), a.kind)
         .select_from(a.__table__.outerjoin(first, first.c.ask_id == a.id))
         .where(a.at < scope.as_of, in_clients(a.client_id, ids))
-        .order_by(a.client_id)
+        .order_by(a.client_id, a.at, a.id)  # a fixed order: float sums come out the same on every engine
     )
     rows = conn.execute(query).all()
     if rows:
@@ -474,9 +465,13 @@ def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
         .where(i.due < today, in_clients(i.client_id, ids))
         .subquery("due")
     )
-    query = select(due).where((due.c.rn <= scope.settings.late_max_cycles) | (due.c.paid_s == NONE))
+    query = (
+        select(due)
+        .where((due.c.rn <= scope.settings.late_max_cycles) | (due.c.paid_s == NONE))
+        .order_by(due.c.client_id, due.c.due_s, due.c.ext_id)
+    )
     series: dict[int, list[InvoiceFact]] = {}
-    for row in conn.execute(query):
+    for row in conn.execute(query).all():  # one fetch: row-by-row fetching is slow on DuckDB
         is_paid = row.paid_s != NONE
         end = row.paid_s if is_paid else scope.as_of_s
         days = max(0, (int(end) - int(row.due_s)) // 86400)

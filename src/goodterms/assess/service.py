@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from goodterms.app import Goodterms
+from goodterms.assess import analytic
 from goodterms.assess.cache import fill_tone, read_portfolio, save_portfolio
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.data import ClientFacts, Context, PortfolioStats
@@ -133,7 +135,7 @@ def assess(
     wanted_ids = [find_client(app, client)] if client is not None else None
     if fill:
         fill_tone(app.engine, tz=biz.timezone, client_ids=wanted_ids)
-    with app.engine.connect() as conn:
+    with _reader(app, settings, whole=wanted_ids is None) as conn:
         first_at = min(ledger_start(conn, wanted_ids) or moment, moment)
         scope = Scope(
             moment,
@@ -194,6 +196,17 @@ def assess(
             business.append(ours)
     results.sort(key=lambda r: (r.health, r.id))
     return AssessResult(moment, results, business, portfolio)
+
+
+@contextmanager
+def _reader(app: Goodterms, settings: AssessSettings, *, whole: bool) -> Iterator[Connection]:
+    """Return the connection the aggregates run on: DuckDB over the SQLite file for whole portfolios."""
+    if whole and analytic.wanted(app.engine, settings.engine, settings.duckdb_from_mb):
+        with analytic.duckdb_connection(app.engine) as conn:
+            yield conn
+    else:
+        with app.engine.connect() as conn:
+            yield conn
 
 
 def _month(moment: datetime, zone: Any) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Subquery,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.functions import FunctionElement
 
 from goodterms.assess.clock import offset_periods
@@ -103,12 +105,6 @@ class ContactSql:
             m.Request.__table__, m.Request.id == m.Contact.request_id
         ).outerjoin(self.fr, self.fr.c.request_id == m.Contact.request_id)
 
-    def chases_only(self) -> Any:
-        """Return contacts joined to their request and first reply: filter with ``chase`` for chases only."""
-        return m.Contact.__table__.join(m.Request.__table__, m.Request.id == m.Contact.request_id).outerjoin(
-            self.fr, self.fr.c.request_id == m.Contact.request_id
-        )
-
     def slot_weight(self) -> ColumnElement[int]:
         """Return 0 in office hours, 1 after hours, LATE_UNIT late at night (sum once, split in Python)."""
         return case((self.open, 0), (self.late, LATE_UNIT), else_=1)
@@ -171,5 +167,9 @@ def in_clients(column: Any, client_ids: Sequence[int] | None) -> ColumnElement[b
     """Return ``column IN client_ids``, or TRUE for all clients."""
     if client_ids is None:
         return true()
-    condition: ColumnElement[bool] = column.in_(list(client_ids))
+    # Rendered inline: thousands of bound parameters cost DuckDB a module lookup each, and SQLite has a cap.
+    ids: BindParameter[list[int]] = bindparam(
+        "client_ids", [int(i) for i in client_ids], expanding=True, literal_execute=True, unique=True
+    )
+    condition: ColumnElement[bool] = column.in_(ids)
     return condition

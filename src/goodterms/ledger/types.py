@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r}: goodterms stores only timezone-aware times")
         value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
+        if dialect.name in ("sqlite", "duckdb"):  # naive UTC columns (DuckDB reads the SQLite file)
             return value.replace(tzinfo=None)
         return value
 

@@ -36,14 +36,15 @@ def _moment(value: datetime | date) -> datetime:
 Spec = tuple[str, Any, Any, Any, Any, ColumnElement[bool], Any]
 
 
-def _specs(scope: Scope) -> dict[str, list[Spec]]:
+def _specs(scope: Scope, clients: Sequence[int]) -> dict[str, list[Spec]]:
     """Return per flag: (type, id, source id, client and time columns, condition, FROM)."""
     cfg = scope.settings
-    w, k, a, n, i = m.WorkLog, m.Concession, m.ApprovalAsk, m.StaffNote, m.Invoice
-    answered = (
-        select(m.ApprovalAnswer.ask_id, func.min(m.ApprovalAnswer.at).label("at"))
-        .where(m.ApprovalAnswer.at < scope.as_of)
-        .group_by(m.ApprovalAnswer.ask_id)
+    w, k, a, n, i, ans = m.WorkLog, m.Concession, m.ApprovalAsk, m.StaffNote, m.Invoice, m.ApprovalAnswer
+    answered = (  # first answers to these clients' asks only (one client must not read every answer)
+        select(ans.ask_id, func.min(ans.at).label("at"))
+        .join(a, a.id == ans.ask_id)
+        .where(ans.at < scope.as_of, in_clients(a.client_id, clients))
+        .group_by(ans.ask_id)
         .subquery("fa")
     )
     grace = cfg.feedback_grace_days * 86400
@@ -77,7 +78,7 @@ def _specs(scope: Scope) -> dict[str, list[Spec]]:
 def load_evidence(conn: Connection, *, scope: Scope, wanted: Mapping[int, set[str]]) -> Found:
     """Return, for each client in ``wanted``, the evidence and totals of the flags named."""
     gathered: Gathered = {cid: ({}, {}) for cid in wanted}
-    specs = _specs(scope)
+    specs = _specs(scope, sorted(wanted))
     _contact_evidence(conn, scope, wanted, gathered)
     cap = scope.settings.evidence_cap
     for code, parts in specs.items():

@@ -19,6 +19,7 @@ from goodterms.assess.evidence import load_evidence
 from goodterms.assess.fairness import slow_response
 from goodterms.assess.findings import Finding
 from goodterms.assess.flags import run_flags
+from goodterms.assess.flags._base import with_evidence
 from goodterms.assess.health import score
 from goodterms.assess.load import Scope, ledger_start, load_facts
 from goodterms.assess.verdict import Verdict, advice, verdict
@@ -169,7 +170,7 @@ def assess(
                 wanted[cid] = codes
         for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
-            first_pass[cid] = run_flags(facts[cid], ctx)
+            first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
         trends = _trends(conn, scope, ctx, wanted_ids) if trend else {}
     results: list[ClientResult] = []
     business: list[Finding] = []

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from goodterms.assess.data import ClientFacts
-from goodterms.assess.findings import Finding, Measure, Severity
+from goodterms.assess.findings import Evidence, Finding, Measure, Severity
+
+
+def _attached(code: str, facts: ClientFacts) -> tuple[tuple[Evidence, ...], int]:
+    evidence = facts.evidence.get(code, ())
+    return evidence, facts.evidence_totals.get(code, len(evidence))
 
 
 def finding(
@@ -17,8 +23,7 @@ def finding(
     threshold: Mapping[str, Measure],
 ) -> Finding:
     """Return a finding on ``facts`` with the evidence the loader attached for ``code``."""
-    evidence = facts.evidence.get(code, ())
-    total = facts.evidence_totals.get(code, len(evidence))
+    evidence, total = _attached(code, facts)
     return Finding(
         code=code,
         severity=severity,
@@ -27,3 +32,9 @@ def finding(
         threshold=threshold,
         evidence=evidence,
     )
+
+
+def with_evidence(found: Finding, facts: ClientFacts) -> Finding:
+    """Return ``found`` with the evidence loaded since it was raised (flags are pure: nothing else changes)."""
+    evidence, total = _attached(found.code, facts)
+    return replace(found, measures={**found.measures, "evidence_total": total}, evidence=evidence)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, case, func, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Connection, case, func, select, type_coerce
 
 from goodterms.assess.clock import OpenClock
 from goodterms.assess.config import AssessSettings
@@ -27,14 +27,16 @@ from goodterms.assess.sql import (
     contact_sql,
     count_if,
     epoch,
+    fetch_columns,
     first_resolved,
     in_clients,
 )
 from goodterms.calendar import BusinessCalendar
 from goodterms.ledger import models as m
-from goodterms.ledger.types import Fixed2
+from goodterms.ledger.types import Fixed2, from_hundredths
 
 NONE = -1  # epoch stand-in for a missing time in fetched arrays
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -275,15 +277,15 @@ def _requests(
         .where(r.at < scope.as_of, in_clients(r.client_id, ids))
         .order_by(r.client_id, r.at, r.id)
     )
-    rows = conn.execute(query).all()
-    if not rows:
+    columns = fetch_columns(conn, query)
+    if not len(columns[0]):
         return
-    columns = list(zip(*rows, strict=True))
     client, at, deadline, promised, first, n_chases = (
-        np.array(columns[i], dtype=np.int64) for i in (0, 2, 3, 4, 6, 7)
+        columns[i].astype(np.int64) for i in (0, 2, 3, 4, 6, 7)
     )
+    ext_ids = columns[1].tolist()
     cfg = scope.settings
-    kinds, kind_index = np.unique(np.array(columns[5], dtype=object), return_inverse=True)
+    kinds, kind_index = np.unique(columns[5].astype(object), return_inverse=True)
     per_kind = [cfg.turnaround_hours.get(str(k), cfg.default_turnaround_hours) for k in kinds]
     turnaround = np.array(per_kind, dtype=np.float64)[kind_index]
     clock = _clock(scope.calendar, scope.first_at, scope.horizon)
@@ -305,7 +307,7 @@ def _requests(
         cid = int(client[i])
         acc[cid]["rushes"] = acc[cid].get("rushes", 0) + 1
         if len(bucket := rush_evidence.setdefault(cid, [])) < cap:
-            bucket.append(Evidence("request", rows[i][1], _at(at[i])))
+            bucket.append(Evidence("request", ext_ids[i], _at(at[i])))
     for cid, items in rush_evidence.items():
         acc[cid]["evidence"] = {"rush_demands": tuple(items)}
         acc[cid]["evidence_totals"] = {"rush_demands": acc[cid]["rushes"]}
@@ -313,7 +315,7 @@ def _requests(
     for i in np.flatnonzero(late).tolist():
         late_by.setdefault(int(client[i]), []).append(
             LateRequest(
-                id=rows[i][1],
+                id=ext_ids[i],
                 at=_at(at[i]),
                 promised=_at(min(int(promise[i]), 2**37)),
                 hours_late=float(hours_late[i]),
@@ -389,15 +391,13 @@ def _asks(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, 
         .where(a.at < scope.as_of, in_clients(a.client_id, ids))
         .order_by(a.client_id, a.at, a.id)  # a fixed order: float sums come out the same on every engine
     )
-    rows = conn.execute(query).all()
-    if rows:
-        client = np.array([row[0] for row in rows], dtype=np.int64)
-        at = np.array([row[1] for row in rows], dtype=np.int64)
-        answered_at = np.array([row[2] for row in rows], dtype=np.int64)
+    client, at, answered_at, kind = fetch_columns(conn, query)
+    if len(client):
+        client, at, answered_at = (column.astype(np.int64) for column in (client, at, answered_at))
         unanswered = answered_at == NONE
         wait = (np.where(unanswered, scope.as_of_s, answered_at) - at) / 86400.0
         delay = np.maximum(wait - scope.settings.feedback_grace_days, 0.0)
-        approval = np.array([row[3] == "approval" for row in rows])
+        approval = kind.astype(object) == "approval"
         order = np.lexsort((wait, client))
         keys, starts, counts = np.unique(client[order], return_index=True, return_counts=True)
         ordered = wait[order]
@@ -466,23 +466,40 @@ def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
         .subquery("due")
     )
     query = (
-        select(due)
+        select(
+            due.c.client_id,
+            due.c.ext_id,
+            due.c.due_s,
+            type_coerce(due.c.amount, BigInteger),  # hundredths, as stored
+            due.c.disputed,
+            due.c.paid_s,
+        )
         .where((due.c.rn <= scope.settings.late_max_cycles) | (due.c.paid_s == NONE))
         .order_by(due.c.client_id, due.c.due_s, due.c.ext_id)
     )
+    client, ext_id, due_s, amount, disputed, paid_s = fetch_columns(conn, query)
+    due_s, paid_s = due_s.astype(np.int64), paid_s.astype(np.int64)
+    paid = paid_s != NONE
+    days_late = np.maximum(0, (np.where(paid, paid_s, scope.as_of_s) - due_s) // 86400).astype(np.float64)
     series: dict[int, list[InvoiceFact]] = {}
-    for row in conn.execute(query).all():  # one fetch: row-by-row fetching is slow on DuckDB
-        is_paid = row.paid_s != NONE
-        end = row.paid_s if is_paid else scope.as_of_s
-        days = max(0, (int(end) - int(row.due_s)) // 86400)
-        series.setdefault(row.client_id, []).append(
+    for cid, ext, day, cents, late, is_paid, argued in zip(
+        client.tolist(),
+        ext_id.tolist(),
+        (due_s // 86400).tolist(),
+        amount.tolist(),
+        days_late.tolist(),
+        paid.tolist(),
+        disputed.tolist(),
+        strict=True,
+    ):
+        series.setdefault(cid, []).append(
             InvoiceFact(
-                id=row.ext_id,
-                due=row.due,
-                amount=row.amount,
-                days_late=float(days),
+                id=ext,
+                due=_EPOCH_DAY + timedelta(days=day),
+                amount=from_hundredths(cents),
+                days_late=late,
                 paid=is_paid,
-                disputed=bool(row.disputed),
+                disputed=bool(argued),
             )
         )
     for cid, items in series.items():

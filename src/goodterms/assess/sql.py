@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -161,6 +162,24 @@ def _offset(at: Any, zone: str, first_at: datetime, as_of: datetime) -> ColumnEl
         for (start, _), (_, offset) in zip(periods[1:], periods, strict=False)
     ]
     return case(*whens, else_=periods[-1][1])
+
+
+def fetch_columns(conn: Any, query: Any) -> list[np.ndarray[Any, Any]]:
+    """Run ``query`` and return its result as one numpy array per selected column (no NULLs expected).
+
+    DuckDB hands its columns over as arrays at once; elsewhere the rows are transposed. Integer
+    columns come back as int64 and text as objects on both.
+    """
+    width = len(query.selected_columns)
+    result = conn.execute(query)
+    if conn.dialect.name == "duckdb":
+        data = result.cursor.fetchnumpy()
+        if len(data) == width:  # one entry per column (SQLAlchemy labels them uniquely)
+            return [np.asarray(np.ma.getdata(column)) for column in data.values()]
+    rows = result.all()
+    if not rows:
+        return [np.empty(0, dtype=np.int64) for _ in range(width)]
+    return [np.array(column) for column in zip(*rows, strict=True)]
 
 
 def in_clients(column: Any, client_ids: Sequence[int] | None) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ first, via ROW_NUMBER in SQL) plus their total count.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
@@ -29,8 +29,8 @@ def _quote(text: str | None) -> str | None:
     return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
 
 
-def _moment(value: datetime | date) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, time(), tzinfo=UTC)
+def _at(epoch_s: int) -> datetime:
+    return datetime.fromtimestamp(int(epoch_s), UTC)
 
 
 Spec = tuple[str, Any, Any, Any, Any, ColumnElement[bool], Any]
@@ -149,7 +149,7 @@ def _contact_evidence(
                 literal(code).label("code"),
                 base.c.cid,
                 base.c.ext_id,
-                base.c.at,
+                epoch(base.c.at).label("at_s"),  # whole seconds: no per-row datetime processing
                 (base.c.quote if code == "hostile_tone" else null()).label("quote"),
                 func.row_number()
                 .over(partition_by=base.c.cid, order_by=(base.c.at.desc(), base.c.row_id.desc()))
@@ -160,10 +160,10 @@ def _contact_evidence(
             .subquery(f"ranked_{code}")
         )
         parts.append(select(ranked).where(ranked.c.rank <= cap))
-    for code, cid, ext_id, at, quote, _rank, total in conn.execute(union_all(*parts).order_by("rank")):
+    for code, cid, ext_id, at_s, quote, _rank, total in conn.execute(union_all(*parts).order_by("rank")):
         evidence, totals = found[cid]
         totals[code] = int(total)
-        evidence.setdefault(code, []).append(Evidence("contact", ext_id, _moment(at), _quote(quote)))
+        evidence.setdefault(code, []).append(Evidence("contact", ext_id, _at(at_s), _quote(quote)))
 
 
 def _fetch(
@@ -177,7 +177,7 @@ def _fetch(
         select(
             client_col.label("cid"),
             ext_col.label("ext_id"),
-            at_col.label("at"),
+            epoch(at_col).label("at_s"),
             rank.label("rank"),
             total.label("total"),
         )
@@ -185,10 +185,10 @@ def _fetch(
         .where(condition, time_filter, in_clients(client_col, clients))
         .subquery("ev")
     )
-    for cid, ext_id, at, rank, count in conn.execute(
+    for cid, ext_id, at_s, rank, count in conn.execute(
         select(inner).where(inner.c.rank <= cap).order_by(inner.c.rank)
     ):
         evidence, totals = found[cid]
-        evidence.setdefault(code, []).append(Evidence(kind, ext_id, _moment(at)))
+        evidence.setdefault(code, []).append(Evidence(kind, ext_id, _at(at_s)))
         if rank == 1:
             totals[code] = totals.get(code, 0) + int(count)

@@ -46,7 +46,8 @@ class _Epoch(FunctionElement[int]):
 @compiles(_Epoch)
 def _epoch_default(element: _Epoch, compiler: Any, **kw: Any) -> str:
     (arg,) = element.clauses
-    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(arg, **kw)}) AS BIGINT)"
+    # FLOOR: a cast alone rounds to the nearest second on PostgreSQL and DuckDB; SQLite's unixepoch truncates.
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(arg, **kw)})) AS BIGINT)"
 
 
 @compiles(_Epoch, "sqlite")

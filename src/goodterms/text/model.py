@@ -1,4 +1,4 @@
-"""The tone model: shipped linear heads over hashed tf-idf n-grams (optionally with sentence-embedding heads),
+"""The tone model: shipped linear (NB-LR) heads over hashed tf-idf n-grams (optionally with sentence-embedding heads),
 plus a per-business adjustment."""
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ class _Base:
     heads: tuple[str, ...]
     digest: str
     idf: FloatArray
+    # True when multi-class groups are one-vs-rest columns (NB-LR): probabilities are normalised sigmoids.
+    ovr: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +109,7 @@ class ToneModel:
         groups: dict[str, dict[str, float]] = {"th": {}, "et": {}}
         for prefix, probs in groups.items():
             cols = [i for i, h in enumerate(self.base.heads) if h.startswith(prefix + ":")]
-            soft = _softmax(raw[cols])
+            soft = _ovr_proba(raw[cols]) if self.base.ovr else _softmax(raw[cols])
             if self.embed is not None and vec is not None and lang == prefix:
                 names = [self.base.heads[c] for c in cols]
                 emb_cols = [self.embed.heads.index(n) for n in names]
@@ -161,6 +163,12 @@ def _logit(p: float) -> float:
     return float(np.log(q / (1 - q)))
 
 
+def _ovr_proba(x: FloatArray) -> FloatArray:
+    s = 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+    out: FloatArray = (s / s.sum()).astype(np.float32)
+    return out
+
+
 def _softmax(x: FloatArray) -> FloatArray:
     e = np.exp(x - x.max())
     out: FloatArray = (e / e.sum()).astype(np.float32)
@@ -180,7 +188,8 @@ def load_default_model(embed: bool = False) -> ToneModel:
         bias = np.asarray(npz["bias"], dtype=np.float32)
         heads = tuple(str(h) for h in npz["heads"])
         idf = np.asarray(npz["idf"], dtype=np.float32)
-    base = _Base(weights, bias, heads, hashlib.sha256(blob).hexdigest()[:16], idf)
+        ovr = "proba" in npz.files and str(npz["proba"]) == "ovr"
+    base = _Base(weights, bias, heads, hashlib.sha256(blob).hexdigest()[:16], idf, ovr)
     heads_e: EmbedHeads | None = None
     if embed:
         from goodterms.text.embed import load_embed_heads

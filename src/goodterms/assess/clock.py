@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -68,13 +69,19 @@ class OpenClock:
 
 def offset_periods(zone_name: str, start: datetime, end: datetime) -> list[tuple[int, int]]:
     """Return ``(from_epoch_s, utc_offset_s)`` for each period of constant offset between two moments."""
+    first_day, last_day = int(start.timestamp()) // 86400, -(-int(end.timestamp()) // 86400)
+    return list(_day_periods(zone_name, first_day, last_day))  # whole days: one-client trends reuse it
+
+
+@lru_cache(maxsize=64)
+def _day_periods(zone_name: str, first_day: int, last_day: int) -> tuple[tuple[int, int], ...]:
     zone = ZoneInfo(zone_name)
 
     def offset(epoch: int) -> int:
         delta = datetime.fromtimestamp(epoch, UTC).astimezone(zone).utcoffset()
         return int(delta.total_seconds()) if delta else 0
 
-    begin, stop = int(start.timestamp()) - 86400, int(end.timestamp()) + 86400
+    begin, stop = (first_day - 1) * 86400, (last_day + 1) * 86400
     periods = [(begin, offset(begin))]
     for day in range(begin, stop, 86400):
         if offset(day + 86400) != periods[-1][1]:
@@ -83,4 +90,4 @@ def offset_periods(zone_name: str, start: datetime, end: datetime) -> list[tuple
                 mid = (low + high) // 2
                 low, high = (mid, high) if offset(mid) == periods[-1][1] else (low, mid)
             periods.append((high, offset(high)))
-    return periods
+    return tuple(periods)

@@ -168,18 +168,19 @@ def _offset(at: Any, zone: str, first_at: datetime, as_of: datetime) -> ColumnEl
 def fetch_columns(conn: Any, query: Any) -> list[np.ndarray[Any, Any]]:
     """Run ``query`` and return its result as one numpy array per selected column (no NULLs expected).
 
-    DuckDB hands its columns over as arrays at once; elsewhere the rows are transposed. Integer
-    columns come back as int64 and text as objects on both.
+    DuckDB hands its columns over as arrays at once (the columns are labelled by position so that
+    no two share a name); elsewhere the rows are transposed. Whole numbers come back as int64 on both.
     """
-    width = len(query.selected_columns)
-    result = conn.execute(query)
+    columns = list(query.selected_columns)
     if conn.dialect.name == "duckdb":
-        data = result.cursor.fetchnumpy()
-        if len(data) == width:  # one entry per column (SQLAlchemy labels them uniquely)
-            return [np.asarray(np.ma.getdata(column)) for column in data.values()]
-    rows = result.all()
+        labelled = query.with_only_columns(
+            *[column.label(f"col{i}") for i, column in enumerate(columns)], maintain_column_froms=True
+        )
+        data = conn.execute(labelled).cursor.fetchnumpy()
+        return [np.asarray(np.ma.getdata(data[f"col{i}"])) for i in range(len(columns))]
+    rows = conn.execute(query).all()
     if not rows:
-        return [np.empty(0, dtype=np.int64) for _ in range(width)]
+        return [np.empty(0, dtype=np.int64) for _ in columns]
     return [np.array(column) for column in zip(*rows, strict=True)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,53 @@ def signed_in(gt: Goodterms, tmp_path: Path) -> Callable[[str], TestClient]:
         return sign_in(http, f"{role}@biz.example")
 
     return make
+
+
+class Inbox:
+    """An SMTP relay's mailbox: every message it accepted."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+@pytest.fixture
+def relay(gt: Goodterms) -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1 that the desk outbox sends through."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    gt.settings.desk.relay_port = port
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def overdue(gt: Goodterms) -> Goodterms:
+    """The ledger with one invoice of client c2 long overdue (INV-9, 5,000 THB)."""
+    import_event_dicts(
+        gt.engine,
+        [
+            {
+                "type": "invoice",
+                "id": "i-late",
+                "client": "c2",
+                "number": "INV-9",
+                "issued": "2026-01-01",
+                "due": "2026-01-15",
+                "amount": "5000.00",
+                "currency": "THB",
+            }
+        ],
+    )
+    return gt

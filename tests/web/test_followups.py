@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,28 +10,7 @@ from sqlalchemy.orm import Session
 
 from goodterms.app import Goodterms
 from goodterms.ledger import models as m
-from goodterms.ledger.importing import import_event_dicts
-from tests.web.conftest import HTMX, SAME_ORIGIN, TestClient
-
-
-@pytest.fixture
-def overdue(gt: Goodterms) -> Goodterms:
-    import_event_dicts(
-        gt.engine,
-        [
-            {
-                "type": "invoice",
-                "id": "i-late",
-                "client": "c2",
-                "number": "INV-9",
-                "issued": "2026-01-01",
-                "due": "2026-01-15",
-                "amount": "5000.00",
-                "currency": "THB",
-            }
-        ],
-    )
-    return gt
+from tests.web.conftest import HTMX, SAME_ORIGIN, Inbox, TestClient
 
 
 def _outbox(gt: Goodterms) -> int:
@@ -63,37 +40,16 @@ def test_staff_cannot_see_or_send_follow_ups(
     assert _outbox(overdue) == 0
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
 def test_sending_delivers_the_notices_through_the_relay_and_is_audited(
-    overdue: Goodterms, signed_in: Callable[[str], TestClient]
+    overdue: Goodterms, relay: Inbox, signed_in: Callable[[str], TestClient]
 ) -> None:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    inbox = _Inbox()
-    relay = Controller(inbox, hostname="127.0.0.1", port=port)
-    relay.start()
-    try:
-        overdue.settings.desk.relay_port = port
-        http = signed_in("owner")
-        response = http.post("/followups/send", headers={**SAME_ORIGIN, **HTMX})
-    finally:
-        relay.stop()
+    http = signed_in("owner")
+    response = http.post("/followups/send", headers={**SAME_ORIGIN, **HTMX})
     assert response.status_code == 200, response.text
     assert "<html" not in response.text
     assert _outbox(overdue) >= 1
-    assert inbox.messages
-    assert b"c2@example.com" in inbox.messages[0]
+    assert relay.messages
+    assert b"c2@example.com" in relay.messages[0]
     actions = [e["action"] for e in http.get("/api/audit").json()["entries"]]
     assert "message.send" in actions
 

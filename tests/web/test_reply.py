@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email import message_from_bytes
 from email.policy import default
 from typing import Any
@@ -16,7 +15,7 @@ from goodterms.app import Goodterms
 from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
 from tests.factories import at
-from tests.web.conftest import HTMX, SAME_ORIGIN, TestClient
+from tests.web.conftest import HTMX, SAME_ORIGIN, Inbox, TestClient
 
 WORD = {"en": "Send reply", "th": "ส่งคำตอบ", "et": "Saada vastus"}
 
@@ -44,32 +43,6 @@ def thai_request(gt: Goodterms) -> int:
         found = session.scalar(select(m.Request.id).where(m.Request.ext_id == "r2"))
     assert found is not None
     return int(found)
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def relay(gt: Goodterms) -> Iterator[_Inbox]:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    gt.settings.desk.relay_port = port
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def _count(gt: Goodterms, model: type[Any]) -> int:
@@ -124,7 +97,7 @@ def test_drafts_json_twin_has_every_template_in_the_client_language(
 
 
 def test_a_resolving_reply_is_mailed_recorded_and_answers_the_request(
-    gt: Goodterms, signed_in: Callable[[str], TestClient], thai_request: int, relay: _Inbox
+    gt: Goodterms, signed_in: Callable[[str], TestClient], thai_request: int, relay: Inbox
 ) -> None:
     http = signed_in("staff")
     text = "เรียน คุณบริษัท สยาม จำกัด\n\nแก้ไขใบแจ้งหนี้เรียบร้อยแล้ว\n\nขอแสดงความนับถือ"
@@ -156,7 +129,7 @@ def test_a_resolving_reply_is_mailed_recorded_and_answers_the_request(
 
 
 def test_asking_for_more_information_keeps_the_request_waiting(
-    gt: Goodterms, signed_in: Callable[[str], TestClient], relay: _Inbox
+    gt: Goodterms, signed_in: Callable[[str], TestClient], relay: Inbox
 ) -> None:
     response = signed_in("staff").post(
         "/api/desk/requests/1/reply",

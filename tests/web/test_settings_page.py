@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from goodterms.app import Goodterms
 from goodterms.ledger import models as m
-from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.app import create_app
 from goodterms.web.settings_store import ASSESS_BLOB
 from tests.web.conftest import HTMX, SAME_ORIGIN, TestClient, new_client, sign_in
@@ -181,23 +180,8 @@ def test_saved_desk_override_is_what_the_desk_sends(
 
 
 def test_saved_follow_up_override_is_what_the_follow_ups_send(
-    gt: Goodterms, signed_in: Callable[[str], TestClient]
+    overdue: Goodterms, signed_in: Callable[[str], TestClient]
 ) -> None:
-    import_event_dicts(
-        gt.engine,
-        [
-            {
-                "type": "invoice",
-                "id": "i-late",
-                "client": "c2",
-                "number": "INV-9",
-                "issued": "2026-01-01",
-                "due": "2026-01-15",
-                "amount": "5000.00",
-                "currency": "THB",
-            }
-        ],
-    )
     http = signed_in("owner")
     text = "Subject: แจ้งเตือนอย่างสุภาพ {{ number }}\n\nเรียน {{ client_name }} ใบแจ้งหนี้ {{ number }} ยอด {{ amount }}\n"
     saved = http.post(

@@ -7,13 +7,12 @@ first, via ROW_NUMBER in SQL) plus their total count.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
 
 from goodterms.assess.findings import Evidence
-from goodterms.assess.load import Scope
+from goodterms.assess.load import Scope, from_epoch
 from goodterms.assess.sql import contact_sql, epoch, in_clients
 from goodterms.ledger import models as m
 
@@ -27,10 +26,6 @@ def _quote(text: str | None) -> str | None:
         return None
     flat = " ".join(text.split())
     return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
-
-
-def _at(epoch_s: int) -> datetime:
-    return datetime.fromtimestamp(int(epoch_s), UTC)
 
 
 Spec = tuple[str, Any, Any, Any, Any, ColumnElement[bool], Any]
@@ -163,7 +158,7 @@ def _contact_evidence(
     for code, cid, ext_id, at_s, quote, _rank, total in conn.execute(union_all(*parts).order_by("rank")):
         evidence, totals = found[cid]
         totals[code] = int(total)
-        evidence.setdefault(code, []).append(Evidence("contact", ext_id, _at(at_s), _quote(quote)))
+        evidence.setdefault(code, []).append(Evidence("contact", ext_id, from_epoch(at_s), _quote(quote)))
 
 
 def _fetch(
@@ -189,6 +184,6 @@ def _fetch(
         select(inner).where(inner.c.rank <= cap).order_by(inner.c.rank)
     ):
         evidence, totals = found[cid]
-        evidence.setdefault(code, []).append(Evidence(kind, ext_id, _at(at_s)))
+        evidence.setdefault(code, []).append(Evidence(kind, ext_id, from_epoch(at_s)))
         if rank == 1:
             totals[code] = totals.get(code, 0) + int(count)

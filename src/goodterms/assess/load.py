@@ -97,7 +97,8 @@ def _clock(calendar: BusinessCalendar, first: datetime, horizon: datetime | None
     return _cached_clock(_calendar_key(calendar), first.astimezone(UTC).date(), end.astimezone(UTC).date())
 
 
-def _at(epoch_s: int) -> datetime:
+def from_epoch(epoch_s: int) -> datetime:
+    """Return whole epoch seconds (as the loaders fetch times) as an aware UTC datetime."""
     return datetime.fromtimestamp(int(epoch_s), UTC)
 
 
@@ -307,7 +308,7 @@ def _requests(
         cid = int(client[i])
         acc[cid]["rushes"] = acc[cid].get("rushes", 0) + 1
         if len(bucket := rush_evidence.setdefault(cid, [])) < cap:
-            bucket.append(Evidence("request", ext_ids[i], _at(at[i])))
+            bucket.append(Evidence("request", ext_ids[i], from_epoch(at[i])))
     for cid, items in rush_evidence.items():
         acc[cid]["evidence"] = {"rush_demands": tuple(items)}
         acc[cid]["evidence_totals"] = {"rush_demands": acc[cid]["rushes"]}
@@ -316,8 +317,8 @@ def _requests(
         late_by.setdefault(int(client[i]), []).append(
             LateRequest(
                 id=ext_ids[i],
-                at=_at(at[i]),
-                promised=_at(min(int(promise[i]), 2**37)),
+                at=from_epoch(at[i]),
+                promised=from_epoch(min(int(promise[i]), 2**37)),
                 hours_late=float(hours_late[i]),
                 answered=bool(answered[i]),
                 chases=int(n_chases[i]),

@@ -41,7 +41,8 @@ def pick_language(*, asked: str | None, cookie: str | None, user: str | None, ac
     return "en"
 
 
-# Words the templates translate from data (roles, codes, types), so that extraction can see them.
+# Words the templates translate from data (roles, codes, types), so that extraction can see them;
+# the client-facing template names come from template_store.FAMILIES.
 DYNAMIC_MESSAGES = (
     "owner",
     "manager",
@@ -98,20 +99,6 @@ DYNAMIC_MESSAGES = (
     "sun",
     "desk",
     "followup",
-    "ack",
-    "repeat_ack",
-    "reply_answer",
-    "reply_need_info",
-    "reply_done",
-    "boundaries_hours",
-    "boundaries_scope",
-    "need_answer",
-    "payment_reminder",
-    "payment_pause",
-    "payment_call",
-    "resume",
-    "termination_letter",
-    "paused_note",
 )
 
 
@@ -119,8 +106,11 @@ def source_messages() -> list[str]:
     """Return every message the interface translates: gettext calls in templates and modules, plus data words."""
     import re
 
+    from goodterms.web.template_store import FAMILIES
+
     pattern = re.compile(r"""_\(\s*"((?:[^"\\]|\\.)+)"\s*\)""")
     found: set[str] = set(DYNAMIC_MESSAGES)
+    found.update(name for family in FAMILIES.values() for name in family.sources)  # template names
     package = resources.files("goodterms.web")
     for folder, suffix in (("templates", ".html"), (".", ".py")):
         for entry in package.joinpath(folder).iterdir():

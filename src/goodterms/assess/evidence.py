@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_
 
 from goodterms.assess.findings import Evidence
 from goodterms.assess.load import Scope, from_epoch
-from goodterms.assess.sql import contact_sql, epoch, in_clients
+from goodterms.assess.sql import Moments, contact_sql, epoch, in_clients
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
@@ -109,7 +109,7 @@ def _contact_evidence(
         return
     clients = sorted({cid for ids in by_code.values() for cid in ids})
     sql = contact_sql(
-        as_of=scope.as_of,
+        moments=Moments.of([scope.as_of], recent_days=scope.settings.recent_days, zone=scope.calendar.zone),
         first_at=scope.first_at,
         settings=scope.settings,
         calendar=scope.calendar,

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, Connection, case, func, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Connection, and_, case, func, select, type_coerce
 
 from goodterms.assess.clock import OpenClock
 from goodterms.assess.config import AssessSettings
@@ -24,6 +24,7 @@ from goodterms.assess.data import ClientFacts, InvoiceFact, LateRequest
 from goodterms.assess.findings import Evidence
 from goodterms.assess.sql import (
     LATE_UNIT,
+    Moments,
     contact_sql,
     count_if,
     epoch,
@@ -37,6 +38,8 @@ from goodterms.ledger.types import Fixed2, from_hundredths
 
 NONE = -1  # epoch stand-in for a missing time in fetched arrays
 _EPOCH_DAY = date(1970, 1, 1)
+_PAIR = 1 << 40  # (moment, client) pairs as one integer: moment * _PAIR + client id
+Acc = dict[tuple[int, int], dict[str, Any]]  # (moment key, client id) -> ClientFacts fields
 
 
 @dataclass(frozen=True)
@@ -106,26 +109,60 @@ def load_facts(
     conn: Connection, *, scope: Scope, client_ids: Sequence[int] | None = None
 ) -> dict[int, ClientFacts]:
     """Return each client's facts as of ``scope.as_of`` (all clients, or those in ``client_ids``)."""
+    return load_facts_at(conn, scope=scope, moments=[scope.as_of], client_ids=client_ids)[0]
+
+
+def load_facts_at(
+    conn: Connection, *, scope: Scope, moments: Sequence[datetime], client_ids: Sequence[int] | None = None
+) -> list[dict[int, ClientFacts]]:
+    """Return each client's facts at each of several moments (one dict per moment, in order).
+
+    Every table is read once for all the moments (see ``Moments``): a client's monthly trend costs
+    one pass, not one per month. Each moment's facts are exactly those ``load_facts`` gives at it.
+    """
+    if not moments:
+        return []
     rows = conn.execute(
         select(
             m.Client.id, m.Client.ext_id, m.Client.name, m.Client.response_target_hours, m.Client.currency
         ).where(in_clients(m.Client.id, client_ids))
     ).all()
-    acc: dict[int, dict[str, Any]] = {r.id: {"id": r.ext_id, "name": r.name} for r in rows}
+    scope = replace(scope, first_at=min(scope.first_at, *moments))
+    mo = Moments.of(moments, recent_days=scope.settings.recent_days, zone=scope.calendar.zone)
+    acc: Acc = {(k, r.id): {"id": r.ext_id, "name": r.name} for k in range(len(moments)) for r in rows}
     targets = {r.id: float(r.response_target_hours or scope.response_target_hours) for r in rows}
+    out: list[dict[int, ClientFacts]] = [{} for _ in moments]
     if not acc:
-        return {}
-    ids = None if client_ids is None else list(acc)
-    _contacts(conn, scope, ids, acc)
-    _work(conn, scope, ids, acc)
-    _requests(conn, scope, ids, acc, targets)
-    _concessions(conn, scope, ids, acc)
-    _notes(conn, scope, ids, acc)
-    _asks(conn, scope, ids, acc)
-    _invoices(conn, scope, ids, acc)
-    for r in rows:
-        _convert(acc[r.id], r.currency, scope)
-    return {cid: ClientFacts(**values) for cid, values in acc.items()}
+        return out
+    ids = None if client_ids is None else [r.id for r in rows]
+    _contacts(conn, scope, mo, ids, acc)
+    _work(conn, scope, mo, ids, acc)
+    _requests(conn, scope, mo, ids, acc, targets)
+    _concessions(conn, scope, mo, ids, acc)
+    _notes(conn, scope, mo, ids, acc)
+    _asks(conn, scope, mo, ids, acc)
+    _invoices(conn, scope, mo, ids, acc)
+    currencies = {r.id: r.currency for r in rows}
+    for (k, cid), values in acc.items():
+        _convert(values, currencies[cid], scope)
+        out[k][cid] = ClientFacts(**values)
+    return out
+
+
+def _as_of_s(mo: Moments) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Return each moment as whole epoch seconds, indexed by moment key."""
+    return np.array([int(point.timestamp()) for point in mo.points], dtype=np.int64)
+
+
+def _pairs(key: np.ndarray[Any, Any], client: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Return one int64 per (moment, client), ordered as the pairs are (decode with ``_unpair``)."""
+    pairs: np.ndarray[Any, Any] = key.astype(np.int64) * _PAIR + client.astype(np.int64)
+    return pairs
+
+
+def _unpair(pair: int) -> tuple[int, int]:
+    k, cid = divmod(int(pair), _PAIR)
+    return k, cid
 
 
 def _convert(values: dict[str, Any], currency: str, scope: Scope) -> None:
@@ -161,7 +198,7 @@ def _handling_s(settings: AssessSettings) -> ColumnElement[Any]:
     )
 
 
-def _contacts(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
     """Aggregate contacts in one pass: all of them, the inbound ones, and the chases, which are taken back out.
 
     Sums are whole numbers (seconds, counts), so every database adds them up to the same result.
@@ -169,14 +206,14 @@ def _contacts(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
     cfg = scope.settings
     c = m.Contact
     sql = contact_sql(
-        as_of=scope.as_of, first_at=scope.first_at, settings=cfg, calendar=scope.calendar, client_ids=ids
+        moments=mo, first_at=scope.first_at, settings=cfg, calendar=scope.calendar, client_ids=ids
     )
-    recent = scope.as_of - timedelta(days=cfg.recent_days)
     handling = _handling_s(cfg)
     inbound, counted, chase = sql.inbound, sql.inbound & sql.counted, sql.inbound & sql.chase
-    call, hostile = c.channel == "call", c.tone == "hostile"
+    call, hostile, recent = c.channel == "call", c.tone == "hostile", c.at >= mo.recent
     query = (
         select(
+            mo.key,
             c.client_id,
             func.sum(handling),
             func.sum(case((call, c.duration_s), else_=0)),
@@ -188,21 +225,21 @@ def _contacts(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
             count_if(inbound & call & c.answered.is_(False)),
             count_if(inbound & c.tone.is_not(None)),
             count_if(inbound & hostile),
-            count_if(inbound & c.tone.is_not(None) & (c.at >= recent)),
-            count_if(inbound & hostile & (c.at >= recent)),
+            count_if(inbound & c.tone.is_not(None) & recent),
+            count_if(inbound & hostile & recent),
             count_if(counted & chase),
             func.sum(case((counted & chase, sql.slot_weight()), else_=0)),
             func.sum(case((chase, handling), else_=0)),
         )
         .select_from(sql.joined())
-        .where(c.at < scope.as_of, in_clients(c.client_id, ids))
-        .group_by(c.client_id)
+        .where(c.at < mo.as_of, in_clients(c.client_id, ids))
+        .group_by(*mo.group, c.client_id)
     )
     names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent"]
-    for cid, handled, call_s, first, last, n, slots, *rest in conn.execute(query):
+    for k, cid, handled, call_s, first, last, n, slots, *rest in conn.execute(query):
         chases, chase_slots, chase_s = (int(v or 0) for v in rest[6:])
         after = int(slots or 0) - chase_slots
-        values = acc[cid]
+        values = acc[(k, cid)]
         values.update(
             handling_min=(int(handled or 0) - chase_s) / 60,
             call_min=int(call_s or 0) / 60,
@@ -215,54 +252,65 @@ def _contacts(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
         _span(values, first, last)
 
 
-def _work(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+def _work(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
     w = m.WorkLog
     query = (
         select(
+            mo.key,
             w.client_id,
             func.sum(w.minutes),
             func.sum(case((w.billable.is_(False), w.minutes), else_=0)),
             func.min(epoch(w.at)),
             func.max(epoch(w.at)),
         )
-        .where(w.at < scope.as_of, in_clients(w.client_id, ids))
-        .group_by(w.client_id)
+        .select_from(mo.join(w.__table__))
+        .where(w.at < mo.as_of, in_clients(w.client_id, ids))
+        .group_by(*mo.group, w.client_id)
     )
-    for cid, total, unpaid, first, last in conn.execute(query):
-        acc[cid].update(work_min=float(total or 0), nonbillable_min=float(unpaid or 0))
-        _span(acc[cid], first, last)
+    for k, cid, total, unpaid, first, last in conn.execute(query):
+        acc[(k, cid)].update(work_min=float(total or 0), nonbillable_min=float(unpaid or 0))
+        _span(acc[(k, cid)], first, last)
     d = m.Delivery
-    deliveries = select(d.client_id, func.count()).where(d.at < scope.as_of, in_clients(d.client_id, ids))
-    for cid, n in conn.execute(deliveries.group_by(d.client_id)):
-        acc[cid]["deliveries"] = n
+    deliveries = (
+        select(mo.key, d.client_id, func.count())
+        .select_from(mo.join(d.__table__))
+        .where(d.at < mo.as_of, in_clients(d.client_id, ids))
+        .group_by(*mo.group, d.client_id)
+    )
+    for k, cid, n in conn.execute(deliveries):
+        acc[(k, cid)]["deliveries"] = n
 
 
 def _requests(
     conn: Connection,
     scope: Scope,
+    mo: Moments,
     ids: list[int] | None,
-    acc: dict[int, dict[str, Any]],
+    acc: Acc,
     targets: dict[int, float],
 ) -> None:
     r, c = m.Request, m.Contact
-    fr = first_resolved(scope.as_of, ids)
+    fr = first_resolved(mo, ids)
     chases = (
-        select(c.request_id, func.count().label("n"))
+        select(mo.key.label("k"), c.request_id, func.count().label("n"))
         .select_from(
-            c.__table__.join(r.__table__, r.id == c.request_id).outerjoin(fr, fr.c.request_id == r.id)
+            mo.join(c.__table__)
+            .join(r.__table__, r.id == c.request_id)
+            .outerjoin(fr, and_(fr.c.request_id == r.id, mo.same(fr)))
         )
         .where(
-            c.at < scope.as_of,
+            c.at < mo.as_of,
             c.direction == "inbound",
             c.at > r.at,
             (fr.c.first.is_(None)) | (fr.c.first > c.at),
             in_clients(c.client_id, ids),
         )
-        .group_by(c.request_id)
+        .group_by(*mo.group, c.request_id)
         .subquery("ch")
     )
     query = (
         select(
+            mo.key,
             r.client_id,
             r.ext_id,
             epoch(r.at),
@@ -273,20 +321,23 @@ def _requests(
             func.coalesce(chases.c.n, 0),
         )
         .select_from(
-            r.__table__.outerjoin(fr, fr.c.request_id == r.id).outerjoin(chases, chases.c.request_id == r.id)
+            mo.join(r.__table__)
+            .outerjoin(fr, and_(fr.c.request_id == r.id, mo.same(fr)))
+            .outerjoin(chases, and_(chases.c.request_id == r.id, mo.same(chases)))
         )
-        .where(r.at < scope.as_of, in_clients(r.client_id, ids))
-        .order_by(r.client_id, r.at, r.id)
+        .where(r.at < mo.as_of, in_clients(r.client_id, ids))
+        .order_by(*mo.group, r.client_id, r.at, r.id)
     )
     columns = fetch_columns(conn, query)
     if not len(columns[0]):
         return
-    client, at, deadline, promised, first, n_chases = (
-        columns[i].astype(np.int64) for i in (0, 2, 3, 4, 6, 7)
+    key, client, at, deadline, promised, first, n_chases = (
+        columns[i].astype(np.int64) for i in (0, 1, 3, 4, 5, 7, 8)
     )
-    ext_ids = columns[1].tolist()
+    pair = _pairs(key, client)
+    ext_ids = columns[2].tolist()
     cfg = scope.settings
-    kinds, kind_index = np.unique(columns[5].astype(object), return_inverse=True)
+    kinds, kind_index = np.unique(columns[6].astype(object), return_inverse=True)
     per_kind = [cfg.turnaround_hours.get(str(k), cfg.default_turnaround_hours) for k in kinds]
     turnaround = np.array(per_kind, dtype=np.float64)[kind_index]
     clock = _clock(scope.calendar, scope.first_at, scope.horizon)
@@ -297,24 +348,24 @@ def _requests(
     target = by_client[np.searchsorted(known, client)]
     promise = np.where(promised != NONE, promised, clock.add_hours(at, target))
     answered = first != NONE
-    until = np.where(answered, first, scope.as_of_s)
+    until = np.where(answered, first, _as_of_s(mo)[key])
     late = until > promise
     hours_late = clock.hours_between(np.minimum(promise, until), until)
-    for cid, n in zip(*np.unique(client, return_counts=True), strict=True):
-        acc[int(cid)]["requests"] = int(n)
+    for one, n in zip(*np.unique(pair, return_counts=True), strict=True):
+        acc[_unpair(one)]["requests"] = int(n)
     cap = cfg.evidence_cap
-    rush_evidence: dict[int, list[Evidence]] = {}
+    rush_evidence: dict[tuple[int, int], list[Evidence]] = {}
     for i in np.flatnonzero(rush).tolist():
-        cid = int(client[i])
-        acc[cid]["rushes"] = acc[cid].get("rushes", 0) + 1
-        if len(bucket := rush_evidence.setdefault(cid, [])) < cap:
+        values = acc[(who := _unpair(pair[i]))]
+        values["rushes"] = values.get("rushes", 0) + 1
+        if len(bucket := rush_evidence.setdefault(who, [])) < cap:
             bucket.append(Evidence("request", ext_ids[i], from_epoch(at[i])))
-    for cid, items in rush_evidence.items():
-        acc[cid]["evidence"] = {"rush_demands": tuple(items)}
-        acc[cid]["evidence_totals"] = {"rush_demands": acc[cid]["rushes"]}
-    late_by: dict[int, list[LateRequest]] = {}
+    for who, items in rush_evidence.items():
+        acc[who]["evidence"] = {"rush_demands": tuple(items)}
+        acc[who]["evidence_totals"] = {"rush_demands": acc[who]["rushes"]}
+    late_by: dict[tuple[int, int], list[LateRequest]] = {}
     for i in np.flatnonzero(late).tolist():
-        late_by.setdefault(int(client[i]), []).append(
+        late_by.setdefault(_unpair(pair[i]), []).append(
             LateRequest(
                 id=ext_ids[i],
                 at=from_epoch(at[i]),
@@ -324,10 +375,10 @@ def _requests(
                 chases=int(n_chases[i]),
             )
         )
-    for cid, lates in late_by.items():
-        acc[cid]["late_requests"] = tuple(lates)
-    for cid, first_s in zip(*_group_min(client, at), strict=True):
-        _span(acc[int(cid)], int(first_s), int(first_s))
+    for who, lates in late_by.items():
+        acc[who]["late_requests"] = tuple(lates)
+    for one, first_s in zip(*_group_min(pair, at), strict=True):
+        _span(acc[_unpair(one)], int(first_s), int(first_s))
 
 
 def _group_min(keys: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> tuple[list[int], list[int]]:
@@ -337,31 +388,35 @@ def _group_min(keys: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> tupl
     return unique.tolist(), mins.tolist()
 
 
-def _concessions(
-    conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]
-) -> None:
+def _concessions(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
     k = m.Concession
-    where = (k.at < scope.as_of, in_clients(k.client_id, ids))
+    where = (k.at < mo.as_of, in_clients(k.client_id, ids))
     first_grant = (
-        select(k.client_id, func.min(k.at).label("at"))
+        select(mo.key.label("k"), k.client_id, func.min(k.at).label("at"))
+        .select_from(mo.join(k.__table__))
         .where(k.granted.is_(True), *where)
-        .group_by(k.client_id)
+        .group_by(*mo.group, k.client_id)
         .subquery("fg")
     )
     query = (
         select(
+            mo.key,
             k.client_id,
             count_if(k.asked.is_(True)),
             count_if(k.granted.is_(True)),
             type_coerce(func.sum(case((k.granted.is_(True), k.value), else_=0)), Fixed2()),
             count_if(k.asked.is_(True) & first_grant.c.at.is_not(None) & (k.at > first_grant.c.at)),
         )
-        .select_from(k.__table__.outerjoin(first_grant, first_grant.c.client_id == k.client_id))
+        .select_from(
+            mo.join(k.__table__).outerjoin(
+                first_grant, and_(first_grant.c.client_id == k.client_id, mo.same(first_grant))
+            )
+        )
         .where(*where)
-        .group_by(k.client_id)
+        .group_by(*mo.group, k.client_id)
     )
-    for cid, asks, grants, value, after in conn.execute(query):
-        acc[cid].update(
+    for key, cid, asks, grants, value, after in conn.execute(query):
+        acc[(key, cid)].update(
             concession_asks=asks or 0,
             grants=grants or 0,
             granted_value=_money(value),
@@ -369,47 +424,58 @@ def _concessions(
         )
 
 
-def _notes(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+def _notes(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
     n = m.StaffNote
     query = (
-        select(n.client_id, func.count(), count_if(n.feeling < 0))
-        .where(n.at < scope.as_of, in_clients(n.client_id, ids))
-        .group_by(n.client_id)
+        select(mo.key, n.client_id, func.count(), count_if(n.feeling < 0))
+        .select_from(mo.join(n.__table__))
+        .where(n.at < mo.as_of, in_clients(n.client_id, ids))
+        .group_by(*mo.group, n.client_id)
     )
-    for cid, notes, negative in conn.execute(query):
-        acc[cid].update(notes=notes, negative_notes=negative or 0)
+    for k, cid, notes, negative in conn.execute(query):
+        acc[(k, cid)].update(notes=notes, negative_notes=negative or 0)
 
 
-def _asks(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+def _asks(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
     a, ans = m.ApprovalAsk, m.ApprovalAnswer
-    first_query = select(ans.ask_id, func.min(ans.at).label("at")).where(ans.at < scope.as_of)
+    source = mo.join(ans.__table__)
     if ids is not None:
-        first_query = first_query.join(a, a.id == ans.ask_id).where(in_clients(a.client_id, ids))
-    first = first_query.group_by(ans.ask_id).subquery("fa")
-    query = (
-        select(a.client_id, epoch(a.at), func.coalesce(epoch(first.c.at), NONE), a.kind)
-        .select_from(a.__table__.outerjoin(first, first.c.ask_id == a.id))
-        .where(a.at < scope.as_of, in_clients(a.client_id, ids))
-        .order_by(a.client_id, a.at, a.id)  # a fixed order: float sums come out the same on every engine
+        source = source.join(a.__table__, a.id == ans.ask_id)
+    first_query = (
+        select(mo.key.label("k"), ans.ask_id, func.min(ans.at).label("at"))
+        .select_from(source)
+        .where(ans.at < mo.as_of)
     )
-    client, at, answered_at, kind = fetch_columns(conn, query)
+    if ids is not None:
+        first_query = first_query.where(in_clients(a.client_id, ids))
+    first = first_query.group_by(*mo.group, ans.ask_id).subquery("fa")
+    query = (
+        select(mo.key, a.client_id, epoch(a.at), func.coalesce(epoch(first.c.at), NONE), a.kind)
+        .select_from(mo.join(a.__table__).outerjoin(first, and_(first.c.ask_id == a.id, mo.same(first))))
+        .where(a.at < mo.as_of, in_clients(a.client_id, ids))
+        .order_by(
+            *mo.group, a.client_id, a.at, a.id
+        )  # a fixed order: float sums come out the same on every engine
+    )
+    key, client, at, answered_at, kind = fetch_columns(conn, query)
     if len(client):
-        client, at, answered_at = (column.astype(np.int64) for column in (client, at, answered_at))
+        key, client, at, answered_at = (column.astype(np.int64) for column in (key, client, at, answered_at))
+        pair = _pairs(key, client)
         unanswered = answered_at == NONE
-        wait = (np.where(unanswered, scope.as_of_s, answered_at) - at) / 86400.0
+        wait = (np.where(unanswered, _as_of_s(mo)[key], answered_at) - at) / 86400.0
         delay = np.maximum(wait - scope.settings.feedback_grace_days, 0.0)
         approval = kind.astype(object) == "approval"
-        order = np.lexsort((wait, client))
-        keys, starts, counts = np.unique(client[order], return_index=True, return_counts=True)
+        order = np.lexsort((wait, pair))
+        keys, starts, counts = np.unique(pair[order], return_index=True, return_counts=True)
         ordered = wait[order]
         medians = (ordered[starts + (counts - 1) // 2] + ordered[starts + counts // 2]) / 2
-        group = np.searchsorted(keys, client)
+        group = np.searchsorted(keys, pair)
         size = len(keys)
         unanswered_n = np.bincount(group, weights=unanswered, minlength=size)
         delay_sum = np.bincount(group, weights=delay, minlength=size)
         approvals = np.bincount(group, weights=approval, minlength=size)
-        for j, cid in enumerate(keys.tolist()):
-            acc[cid].update(
+        for j, one in enumerate(keys.tolist()):
+            acc[_unpair(one)].update(
                 asks=int(counts[j]),
                 unanswered=int(unanswered_n[j]),
                 median_wait_days=float(medians[j]),
@@ -418,41 +484,44 @@ def _asks(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, 
                 approval_rounds=int(approvals[j]),
             )
     changes = (
-        select(a.client_id, func.count())
-        .select_from(ans.__table__.join(a.__table__, a.id == ans.ask_id))
-        .where(ans.outcome == "changes", ans.at < scope.as_of, in_clients(a.client_id, ids))
-        .group_by(a.client_id)
+        select(mo.key, a.client_id, func.count())
+        .select_from(mo.join(ans.__table__).join(a.__table__, a.id == ans.ask_id))
+        .where(ans.outcome == "changes", ans.at < mo.as_of, in_clients(a.client_id, ids))
+        .group_by(*mo.group, a.client_id)
     )
-    for cid, n in conn.execute(changes):
-        acc[cid]["change_requests"] = n
+    for k, cid, n in conn.execute(changes):
+        acc[(k, cid)]["change_requests"] = n
 
 
-def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[int, dict[str, Any]]) -> None:
+def _invoices(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
     i, p = m.Invoice, m.Payment
-    today = scope.as_of.astimezone(scope.calendar.zone).date()
     revenue = (
-        select(i.client_id, func.sum(i.amount))
-        .where(i.issued <= today, in_clients(i.client_id, ids))
-        .group_by(i.client_id)
+        select(mo.key, i.client_id, func.sum(i.amount))
+        .select_from(mo.join(i.__table__))
+        .where(i.issued <= mo.today, in_clients(i.client_id, ids))
+        .group_by(*mo.group, i.client_id)
     )
-    for cid, total in conn.execute(revenue):
-        acc[cid]["revenue"] = total if total is not None else Decimal(0)
-    running = func.sum(p.amount).over(partition_by=p.invoice_id, order_by=(p.at, p.id))
+    for k, cid, total in conn.execute(revenue):
+        acc[(k, cid)]["revenue"] = total if total is not None else Decimal(0)
+    running = func.sum(p.amount).over(partition_by=(*mo.group, p.invoice_id), order_by=(p.at, p.id))
     cumulative = (
-        select(p.invoice_id, p.at, running.label("cum"), i.amount.label("amount"))
-        .select_from(p.__table__.join(i.__table__, i.id == p.invoice_id))
-        .where(p.at < scope.as_of, in_clients(i.client_id, ids))
+        select(mo.key.label("k"), p.invoice_id, p.at, running.label("cum"), i.amount.label("amount"))
+        .select_from(mo.join(p.__table__).join(i.__table__, i.id == p.invoice_id))
+        .where(p.at < mo.as_of, in_clients(i.client_id, ids))
         .subquery("cp")
     )
     paid = (
-        select(cumulative.c.invoice_id, func.min(cumulative.c.at).label("at"))
+        select(*mo.keyed(cumulative), cumulative.c.invoice_id, func.min(cumulative.c.at).label("at"))
         .where(cumulative.c.cum >= cumulative.c.amount)
-        .group_by(cumulative.c.invoice_id)
+        .group_by(*mo.keyed(cumulative), cumulative.c.invoice_id)
         .subquery("paid")
     )
-    recent = func.row_number().over(partition_by=i.client_id, order_by=(i.due.desc(), i.id.desc()))
+    recent = func.row_number().over(
+        partition_by=(*mo.group, i.client_id), order_by=(i.due.desc(), i.id.desc())
+    )
     due = (
         select(
+            mo.key.label("k"),
             i.client_id,
             i.ext_id,
             i.due,
@@ -462,12 +531,13 @@ def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
             func.coalesce(epoch(paid.c.at), NONE).label("paid_s"),
             recent.label("rn"),
         )
-        .select_from(i.__table__.outerjoin(paid, paid.c.invoice_id == i.id))
-        .where(i.due < today, in_clients(i.client_id, ids))
+        .select_from(mo.join(i.__table__).outerjoin(paid, and_(paid.c.invoice_id == i.id, mo.same(paid))))
+        .where(i.due < mo.today, in_clients(i.client_id, ids))
         .subquery("due")
     )
     query = (
         select(
+            due.c.k,
             due.c.client_id,
             due.c.ext_id,
             due.c.due_s,
@@ -476,14 +546,16 @@ def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
             due.c.paid_s,
         )
         .where((due.c.rn <= scope.settings.late_max_cycles) | (due.c.paid_s == NONE))
-        .order_by(due.c.client_id, due.c.due_s, due.c.ext_id)
+        .order_by(*mo.keyed(due), due.c.client_id, due.c.due_s, due.c.ext_id)
     )
-    client, ext_id, due_s, amount, disputed, paid_s = fetch_columns(conn, query)
-    due_s, paid_s = due_s.astype(np.int64), paid_s.astype(np.int64)
+    key, client, ext_id, due_s, amount, disputed, paid_s = fetch_columns(conn, query)
+    key, due_s, paid_s = key.astype(np.int64), due_s.astype(np.int64), paid_s.astype(np.int64)
     paid = paid_s != NONE
-    days_late = np.maximum(0, (np.where(paid, paid_s, scope.as_of_s) - due_s) // 86400).astype(np.float64)
-    series: dict[int, list[InvoiceFact]] = {}
-    for cid, ext, day, cents, late, is_paid, argued in zip(
+    until = np.where(paid, paid_s, _as_of_s(mo)[key])
+    days_late = np.maximum(0, (until - due_s) // 86400).astype(np.float64)
+    series: dict[tuple[int, int], list[InvoiceFact]] = {}
+    for k, cid, ext, day, cents, late, is_paid, argued in zip(
+        key.tolist(),
         client.tolist(),
         ext_id.tolist(),
         (due_s // 86400).tolist(),
@@ -493,7 +565,7 @@ def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
         disputed.tolist(),
         strict=True,
     ):
-        series.setdefault(cid, []).append(
+        series.setdefault((k, cid), []).append(
             InvoiceFact(
                 id=ext,
                 due=_EPOCH_DAY + timedelta(days=day),
@@ -503,5 +575,5 @@ def _invoices(conn: Connection, scope: Scope, ids: list[int] | None, acc: dict[i
                 disputed=bool(argued),
             )
         )
-    for cid, items in series.items():
-        acc[cid]["invoices"] = tuple(items)
+    for who, items in series.items():
+        acc[who]["invoices"] = tuple(items)

@@ -21,7 +21,7 @@ from goodterms.assess.findings import Finding
 from goodterms.assess.flags import run_flags
 from goodterms.assess.flags._base import with_evidence
 from goodterms.assess.health import score
-from goodterms.assess.load import Scope, ledger_start, load_facts
+from goodterms.assess.load import Scope, ledger_start, load_facts, load_facts_at
 from goodterms.assess.verdict import Verdict, advice, verdict
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
@@ -148,7 +148,9 @@ def assess(
             currency=biz.currency,
             rates=biz.exchange_rates,
         )
-        facts = load_facts(conn, scope=scope, client_ids=wanted_ids)
+        # One client's trend is read with its facts, in one pass per table; a portfolio's month by month.
+        points = _points(scope) if trend and wanted_ids is not None else []
+        facts, *past = load_facts_at(conn, scope=scope, moments=[moment, *points], client_ids=wanted_ids)
         if portfolio is None and wanted_ids is not None and as_of is None:
             portfolio = read_portfolio(app.engine, settings=settings)
         if portfolio is None:
@@ -171,7 +173,10 @@ def assess(
         for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
-        trends = _trends(conn, scope, ctx, wanted_ids) if trend else {}
+        if trend and not points:
+            points = _points(scope)
+            past = [load_facts(conn, scope=scope.at(point)) for point in points]
+        trends = _trends(scope, ctx, points, past) if trend else {}
     results: list[ClientResult] = []
     business: list[Finding] = []
     for cid, one in facts.items():
@@ -214,17 +219,21 @@ def _month(moment: datetime, zone: Any) -> str:
     return moment.astimezone(zone).strftime("%Y-%m")
 
 
+def _points(scope: Scope) -> list[datetime]:
+    """Return the month ends a trend scores (the last ``trend_months`` of them before the as-of)."""
+    return month_ends(scope.as_of, scope.settings.trend_months, scope.calendar.zone)
+
+
 def _trends(
-    conn: Any, scope: Scope, ctx: Context, ids: Sequence[int] | None
+    scope: Scope, ctx: Context, points: Sequence[datetime], past: Sequence[dict[int, ClientFacts]]
 ) -> dict[int, list[dict[str, Any]]]:
-    """Score each client at past month starts, against today's portfolio (so only the client moves it)."""
+    """Score each client at past month ends, against today's portfolio (so only the client moves it)."""
     out: dict[int, list[dict[str, Any]]] = {}
     zone = scope.calendar.zone
-    for point in month_ends(scope.as_of, scope.settings.trend_months, zone):
-        past = scope.at(point)
+    for point, facts_then in zip(points, past, strict=True):
         then = Context(ctx.settings, ctx.portfolio, point, ctx.language, ctx.currency, ctx.target_hourly_rate)
         label = _month(point - timedelta(seconds=1), zone)  # the month that ended at this point
-        for cid, facts in load_facts(conn, scope=past, client_ids=ids).items():
+        for cid, facts in facts_then.items():
             if _started(facts, point):
                 health, _ = score(run_flags(facts, then), scope.settings)
                 out.setdefault(cid, []).append({"month": label, "health": health, "as_of": point.isoformat()})

@@ -5,13 +5,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 import numpy as np
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
+    FromClause,
+    Integer,
     Subquery,
     and_,
     bindparam,
@@ -19,9 +22,11 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BindParameter
@@ -31,6 +36,7 @@ from goodterms.assess.clock import offset_periods
 from goodterms.assess.config import AssessSettings
 from goodterms.calendar import WEEKDAYS, BusinessCalendar
 from goodterms.ledger import models as m
+from goodterms.ledger.types import UTCDateTime
 
 _EPOCH = date(1970, 1, 1)
 
@@ -69,16 +75,82 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def first_resolved(as_of: datetime, client_ids: Sequence[int] | None = None) -> Subquery:
-    """Return (request_id, first) : the first resolving reply to each request before ``as_of``."""
-    query = select(m.Reply.request_id, func.min(m.Reply.at).label("first")).where(
-        m.Reply.resolves.is_(True), m.Reply.at < as_of
-    )
+@dataclass(frozen=True)
+class Moments:
+    """The as-of moments one load answers for, as SQL: records count at a moment only if they came before it.
+
+    One moment is plain bound values, so the statements are those of a single as-of filter. Several
+    (a client's monthly trend) are a small table ``(k, as_of, recent, today)`` joined to every table
+    read, so the whole trend is read in one pass per table instead of one pass per month. Loaders
+    select ``key`` first and group by ``group``; ``key`` is the moment's position in ``points``.
+    """
+
+    points: tuple[datetime, ...]
+    key: ColumnElement[int]
+    as_of: ColumnElement[datetime]
+    recent: ColumnElement[datetime]  # as_of less the settings' recent_days
+    today: ColumnElement[date]  # the business's calendar day at as_of
+    table: Subquery | None
+
+    @classmethod
+    def of(cls, points: Sequence[datetime], *, recent_days: int, zone: tzinfo) -> Moments:
+        """Return the moments ``points`` (aware datetimes; at least one)."""
+
+        def row(point: datetime) -> tuple[ColumnElement[Any], ...]:
+            return (
+                literal(point, UTCDateTime()),
+                literal(point - timedelta(days=recent_days), UTCDateTime()),
+                literal(point.astimezone(zone).date(), Date()),
+            )
+
+        if len(points) == 1:
+            as_of, recent, today = row(points[0])
+            return cls(tuple(points), literal_column("0", Integer), as_of, recent, today, None)
+        names = ("as_of", "recent", "today")
+        table = union_all(
+            *[
+                select(
+                    literal_column(str(k), Integer).label("k"),
+                    *[value.label(name) for value, name in zip(row(point), names, strict=True)],
+                )
+                for k, point in enumerate(points)
+            ]
+        ).subquery("moments")
+        return cls(tuple(points), table.c.k, table.c.as_of, table.c.recent, table.c.today, table)
+
+    @property
+    def last(self) -> datetime:
+        return max(self.points)
+
+    @property
+    def group(self) -> tuple[ColumnElement[int], ...]:
+        """Return what to group by before the client: the moment, when there are several."""
+        return () if self.table is None else (self.key,)
+
+    def join(self, source: Any) -> Any:
+        """Return ``source`` with every row paired with every moment (``source`` itself for one moment)."""
+        return source if self.table is None else source.join(self.table, true())
+
+    def same(self, sub: Subquery) -> ColumnElement[bool]:
+        """Return ``sub.k = this row's moment``, to join a per-moment subquery (TRUE for one moment)."""
+        return true() if self.table is None else sub.c.k == self.key
+
+    def keyed(self, sub: Subquery) -> tuple[ColumnElement[int], ...]:
+        """Return ``sub``'s moment column to select and group by, when there are several moments."""
+        return () if self.table is None else (sub.c.k,)
+
+
+def first_resolved(moments: Moments, client_ids: Sequence[int] | None = None) -> Subquery:
+    """Return (k, request_id, first): each request's first resolving reply before each moment."""
+    rp = m.Reply
+    source: FromClause = moments.join(rp.__table__)
     if client_ids is not None:
-        query = query.join(m.Request, m.Request.id == m.Reply.request_id).where(
-            in_clients(m.Request.client_id, client_ids)
-        )
-    return query.group_by(m.Reply.request_id).subquery("fr")
+        source = source.join(m.Request.__table__, m.Request.id == rp.request_id)
+    query = select(moments.key.label("k"), rp.request_id, func.min(rp.at).label("first")).select_from(source)
+    query = query.where(rp.resolves.is_(True), rp.at < moments.as_of)
+    if client_ids is not None:
+        query = query.where(in_clients(m.Request.client_id, client_ids))
+    return query.group_by(*moments.group, rp.request_id).subquery("fr")
 
 
 #: after_hours and late_night are summed in one pass as ``after + late * LATE_UNIT`` (see ``slot_weight``).
@@ -94,6 +166,7 @@ class ContactSql:
     daylight-saving periods, opening hours per weekday, holidays; late night by the clock).
     """
 
+    moments: Moments
     fr: Subquery
     chase: ColumnElement[bool]
     open: ColumnElement[bool]
@@ -102,10 +175,15 @@ class ContactSql:
     counted: ColumnElement[bool]
 
     def joined(self) -> Any:
-        """Return contacts left-joined to their request and its first resolving reply."""
-        return m.Contact.__table__.outerjoin(
-            m.Request.__table__, m.Request.id == m.Contact.request_id
-        ).outerjoin(self.fr, self.fr.c.request_id == m.Contact.request_id)
+        """Return contacts (paired with each moment) left-joined to their request and its first resolving reply."""
+        return (
+            self.moments.join(m.Contact.__table__)
+            .outerjoin(m.Request.__table__, m.Request.id == m.Contact.request_id)
+            .outerjoin(
+                self.fr,
+                and_(self.fr.c.request_id == m.Contact.request_id, self.moments.same(self.fr)),
+            )
+        )
 
     def slot_weight(self) -> ColumnElement[int]:
         """Return 0 in office hours, 1 after hours, LATE_UNIT late at night (sum once, split in Python)."""
@@ -114,17 +192,17 @@ class ContactSql:
 
 def contact_sql(
     *,
-    as_of: datetime,
+    moments: Moments,
     first_at: datetime,
     settings: AssessSettings,
     calendar: BusinessCalendar,
     client_ids: Sequence[int] | None = None,
 ) -> ContactSql:
-    """Build the contact expressions for one business calendar, one as-of moment and some clients."""
+    """Build the contact expressions for one business calendar, some as-of moments and some clients."""
     c, r = m.Contact, m.Request
-    fr = first_resolved(as_of, client_ids)
+    fr = first_resolved(moments, client_ids)
     chase = and_(c.request_id.is_not(None), c.at > r.at, or_(fr.c.first.is_(None), fr.c.first > c.at))
-    loc = epoch(c.at) + _offset(c.at, calendar.timezone, first_at, as_of)
+    loc = epoch(c.at) + _offset(c.at, calendar.timezone, first_at, moments.last)
     dow = (loc // 86400 + 3) % 7  # 1970-01-01 was a Thursday: Monday is 0
     mod = (loc // 60) % 1440
     groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
@@ -144,6 +222,7 @@ def contact_sql(
         is_open = and_(is_open, (loc // 86400).not_in(sorted((d - _EPOCH).days for d in calendar.holidays)))
     late = or_(mod >= settings.late_night_start * 60, mod < settings.late_night_end * 60)
     return ContactSql(
+        moments=moments,
         fr=fr,
         chase=chase,
         open=is_open,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from goodterms.app import Goodterms
 from goodterms.assess import analytic
@@ -99,11 +99,11 @@ def month_ends(as_of: datetime, months: int, tz: Any) -> list[datetime]:
 def find_client(app: Goodterms, key: str) -> int:
     """Return the database id of a client given by source id or by name."""
     with app.engine.connect() as conn:
-        found = conn.execute(
-            select(m.Client.id)
-            .where(or_(m.Client.ext_id == key, func.lower(m.Client.name) == key.lower()))
-            .order_by((m.Client.ext_id == key).desc(), m.Client.id)
-        ).first()
+        found = conn.execute(select(m.Client.id).where(m.Client.ext_id == key)).first()  # unique index
+        if found is None:
+            found = conn.execute(
+                select(m.Client.id).where(func.lower(m.Client.name) == key.lower()).order_by(m.Client.id)
+            ).first()
     if found is None:
         raise UnknownClient(f"no client with id or name {key!r}")
     return int(found[0])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from goodterms.text import stems, tokenize
+from goodterms.text.tokenize import stem_word
 
 
 def test_thai_is_split_into_words_by_newmm() -> None:
@@ -18,3 +19,19 @@ def test_estonian_words_are_stemmed_with_snowball() -> None:
 def test_english_words_are_stemmed_and_keep_unicode() -> None:
     assert stems("Invoices waiting", "en") == ["invoic", "wait"]
     assert tokenize("naïve café", "en") == ["naïve", "café"]
+
+
+def test_thai_segmentation_is_reused_but_never_shared() -> None:
+    first = tokenize("ขอส่วนลดหน่อยได้ไหมครับ", "th")
+    first.append("changed")
+    assert tokenize("ขอส่วนลดหน่อยได้ไหมครับ", "th") == first[:-1]
+
+
+def test_numbers_are_their_own_stems() -> None:
+    from goodterms.text.tokenize import _stemmer
+
+    numbers = [str(n) for n in range(0, 3000, 7)] + ["0000", "2025", "١٢", "１２"]
+    for lang, name in (("en", "english"), ("et", "estonian")):
+        stemmer = _stemmer(name)
+        for number in numbers:
+            assert stem_word(number, lang) == number == stemmer.stemWord(number)

@@ -75,7 +75,9 @@ def analyze(
     language: Language = detect_language(text) if lang is None else _as_language(lang)
     tone_model = model if model is not None else load_default_model()
     hits = find_hits(text, language)
-    tone = judge(text, language, tone_model.scores(text, language), hits, tone_model)
+    # The tone reads the rudeness head and the message's own language's sentiment group only.
+    heads = tone_model.scores(text, language, groups=(language,) if language in ("th", "et") else ())
+    tone = judge(text, language, heads, hits, tone_model)
     discount = find_discount(text)
     return Analysis(
         language=language,

@@ -9,6 +9,8 @@ from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from goodterms.text.prefilter import NON_THAI_LETTER, THAI_CHAR, any_of, earliest
+
 Urgency = Literal["low", "medium", "high"]
 
 END_OF_DAY = time(17, 0)
@@ -181,6 +183,15 @@ _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     ]
 ]
 
+# Most messages demand no deadline, and running every rule over every message was a sixth of the analysis
+# time. The rules are split by script (Thai rules need a Thai character to match, the others a letter of
+# another script) and each group is first ruled in or out with one search (see ``prefilter``); only groups
+# that can match run rule by rule, in the original order (which decides overlaps), from where the group's
+# first match starts, so the result is the same.
+_THAI_RULE = tuple(THAI_CHAR.search(p.pattern) is not None for p, _, _ in _RULES)
+_ANY_THAI_RULE = any_of([p for (p, _, _), thai in zip(_RULES, _THAI_RULE, strict=True) if thai])
+_ANY_OTHER_RULE = any_of([p for (p, _, _), thai in zip(_RULES, _THAI_RULE, strict=True) if not thai])
+
 
 def urgency_for(now: datetime, due: datetime, immediate: bool) -> Urgency:
     """High when asked for at once or within a day, medium within three days, low beyond."""
@@ -199,10 +210,15 @@ def find_deadline(text: str, at: datetime, tz: str = "UTC") -> Deadline | None:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("at must be a timezone-aware datetime")
     now = at.astimezone(ZoneInfo(tz))
+    thai_from = earliest(_ANY_THAI_RULE, text, THAI_CHAR)
+    other_from = earliest(_ANY_OTHER_RULE, text, NON_THAI_LETTER)
     taken: list[tuple[int, int]] = []
     found: list[Deadline] = []
-    for pattern, resolve, immediate in _RULES:
-        for match in pattern.finditer(text):
+    for (pattern, resolve, immediate), thai_rule in zip(_RULES, _THAI_RULE, strict=True):
+        search_from = thai_from if thai_rule else other_from
+        if search_from is None:
+            continue
+        for match in pattern.finditer(text, search_from):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from goodterms.text.prefilter import NON_THAI_LETTER, THAI_CHAR, any_of, earliest
+
 _B = r"(?<![\w])"
 _E = r"(?![\w])"
 
@@ -28,11 +30,23 @@ _PATTERNS = [
 ]
 
 
+# As for deadlines (see ``prefilter``): Thai patterns need a Thai character, the others a letter of another
+# script and, all of them starting at a word, are ruled in or out together with one search.
+_THAI = tuple(THAI_CHAR.search(p.pattern) is not None for p in _PATTERNS)
+_ANY_THAI = any_of([p for p, thai in zip(_PATTERNS, _THAI, strict=True) if thai])
+_ANY_OTHER = any_of([p for p, thai in zip(_PATTERNS, _THAI, strict=True) if not thai])
+
+
 def find_discount(text: str) -> str | None:
     """Return the phrase asking for a discount or free work in *text*, or None."""
+    thai_from = earliest(_ANY_THAI, text, THAI_CHAR)
+    other_from = earliest(_ANY_OTHER, text, NON_THAI_LETTER)
     best: re.Match[str] | None = None
-    for pattern in _PATTERNS:
-        match = pattern.search(text)
+    for pattern, thai_pattern in zip(_PATTERNS, _THAI, strict=True):
+        search_from = thai_from if thai_pattern else other_from
+        if search_from is None:
+            continue
+        match = pattern.search(text, search_from)
         if match and (best is None or match.start() < best.start()):
             best = match
     return best.group(0).strip() if best else None

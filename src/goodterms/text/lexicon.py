@@ -24,6 +24,7 @@ class Hit:
 class _Lexicon:
     phrases: dict[tuple[str, ...], str]  # stem sequence -> category
     max_len: int
+    firsts: frozenset[str]  # the stems phrases start with
 
 
 def _read(lang: str, category: str) -> list[str]:
@@ -40,7 +41,7 @@ def _lexicon(lang: str) -> _Lexicon:
             if key:
                 # Earlier categories win: an insult stays an insult if it is also listed as profanity.
                 phrases.setdefault(key, category)
-    return _Lexicon(phrases, max(len(k) for k in phrases))
+    return _Lexicon(phrases, max(len(k) for k in phrases), frozenset(k[0] for k in phrases))
 
 
 def find_hits(text: str, lang: str) -> list[Hit]:
@@ -54,6 +55,9 @@ def find_hits(text: str, lang: str) -> list[Hit]:
     hits: list[Hit] = []
     i = 0
     while i < len(keys):
+        if keys[i] not in lex.firsts:
+            i += 1
+            continue
         for n in range(min(lex.max_len, len(keys) - i), 0, -1):
             category = lex.phrases.get(tuple(keys[i : i + n]))
             if category is not None:

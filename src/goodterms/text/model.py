@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,19 @@ class _Base:
     # True when multi-class groups are one-vs-rest columns (NB-LR): probabilities are normalised sigmoids.
     ovr: bool = False
 
+    @cached_property
+    def groups(self) -> tuple[tuple[str, slice | IndexArray, tuple[str, ...]], ...]:
+        """Per language group ("th", "et"): its head columns (a slice when adjacent) and class names in order."""
+        out: list[tuple[str, slice | IndexArray, tuple[str, ...]]] = []
+        for prefix in ("th", "et"):
+            cols = [i for i, h in enumerate(self.heads) if h.startswith(prefix + ":")]
+            names = tuple(self.heads[c].split(":", 1)[1] for c in cols)
+            adjacent = bool(cols) and cols == list(range(cols[0], cols[0] + len(cols)))
+            out.append(
+                (prefix, slice(cols[0], cols[-1] + 1) if adjacent else np.array(cols, np.int64), names)
+            )
+        return tuple(out)
+
 
 @dataclass(frozen=True, eq=False)
 class ToneModel:
@@ -68,7 +82,9 @@ class ToneModel:
         idx, tf = term_counts(text)
         w = tf * self.base.idf[idx]
         norm = float(np.sqrt(w @ w))
-        return idx, (w / norm if norm > 0 else w).astype(np.float32)
+        if norm > 0:
+            w /= norm
+        return idx, w.astype(np.float32, copy=False)
 
     def shipped_logit(
         self, idx: IndexArray, w: FloatArray, lang: str, vec: FloatArray | None = None
@@ -99,25 +115,30 @@ class ToneModel:
             logit += float(self.adj_value[pos[hit]] @ w[hit])
         return logit
 
-    def scores(self, text: str, lang: str = "en") -> HeadScores:
-        """Return every head's probabilities for *text* written in *lang*."""
+    def scores(self, text: str, lang: str = "en", groups: Collection[str] = ("th", "et")) -> HeadScores:
+        """Return every head's probabilities for *text* written in *lang*.
+
+        *groups* limits the multi-class heads computed to those language groups ("th", "et"); the others come
+        back empty. ``analyze`` asks only for the message's own language, the only group its tone reads.
+        """
         idx, w = self.features(text)
-        raw = w @ self.base.weights[idx] if idx.shape[0] else np.zeros(len(self.base.heads), np.float32)
-        raw = raw + self.base.bias
+        wanted = [g for g in self.base.groups if g[0] in groups]
         vec = self.embed.vector(text) if self.embed is not None and lang in ("en", "th", "et") else None
         off = _sigmoid(self.offensive_logit(idx, w, lang, vec))
-        groups: dict[str, dict[str, float]] = {"th": {}, "et": {}}
-        for prefix, probs in groups.items():
-            cols = [i for i, h in enumerate(self.base.heads) if h.startswith(prefix + ":")]
-            soft = _ovr_proba(raw[cols]) if self.base.ovr else _softmax(raw[cols])
-            if self.embed is not None and vec is not None and lang == prefix:
-                names = [self.base.heads[c] for c in cols]
-                emb_cols = [self.embed.heads.index(n) for n in names]
-                mix = self.embed.mix[prefix]
-                soft = (1 - mix) * soft + mix * _softmax(self.embed.raw(vec)[emb_cols])
-            for col, p in zip(cols, soft, strict=True):
-                probs[self.base.heads[col].split(":", 1)[1]] = float(p)
-        return HeadScores(offensive=off, thai=groups["th"], estonian=groups["et"])
+        probs: dict[str, dict[str, float]] = {"th": {}, "et": {}}
+        if wanted:
+            raw = w @ self.base.weights[idx] if idx.shape[0] else np.zeros(len(self.base.heads), np.float32)
+            raw += self.base.bias
+            # One-vs-rest groups: the sigmoid of every column at once, normalised within each group below.
+            sig = _sigmoid_array(raw) if self.base.ovr else raw
+            for prefix, cols, names in wanted:
+                soft = _normalised(sig[cols]) if self.base.ovr else _softmax(raw[cols])
+                if self.embed is not None and vec is not None and lang == prefix:
+                    emb_cols = [self.embed.heads.index(f"{prefix}:{n}") for n in names]
+                    mix = self.embed.mix[prefix]
+                    soft = (1 - mix) * soft + mix * _softmax(self.embed.raw(vec)[emb_cols])
+                probs[prefix] = dict(zip(names, soft.tolist(), strict=True))
+        return HeadScores(offensive=off, thai=probs["th"], estonian=probs["et"])
 
     def to_bytes(self) -> bytes:
         """Serialise the per-business adjustment (not the shipped weights) for storage."""
@@ -155,7 +176,7 @@ class ToneModel:
 
 
 def _sigmoid(x: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0))))
+    return float(1.0 / (1.0 + np.exp(-min(max(x, -30.0), 30.0))))
 
 
 def _logit(p: float) -> float:
@@ -163,9 +184,13 @@ def _logit(p: float) -> float:
     return float(np.log(q / (1 - q)))
 
 
-def _ovr_proba(x: FloatArray) -> FloatArray:
-    s = 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
-    out: FloatArray = (s / s.sum()).astype(np.float32)
+def _sigmoid_array(x: FloatArray) -> FloatArray:
+    # np.minimum/np.maximum: np.clip's values at a fraction of its cost; float32 in, float32 out.
+    return cast(FloatArray, 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(x, -30.0), 30.0))))
+
+
+def _normalised(s: FloatArray) -> FloatArray:
+    out: FloatArray = (s / s.sum()).astype(np.float32, copy=False)
     return out
 
 

@@ -12,10 +12,17 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 def tokenize(text: str, lang: str) -> list[str]:
     """Return the words of *text*: PyThaiNLP newmm for Thai, a Unicode word regex otherwise."""
     if lang == "th":
-        from pythainlp.tokenize import word_tokenize
-
-        return [t for t in word_tokenize(text, engine="newmm", keep_whitespace=False) if t.strip()]
+        return list(_thai_words(text))
     return _WORD.findall(text)
+
+
+@lru_cache(maxsize=8)
+def _thai_words(text: str) -> tuple[str, ...]:
+    # One analysis segments a Thai message twice (lexicon hits on the text, n-gram words on its normalised
+    # form, usually the same string); the last few are kept so that newmm runs once.
+    from pythainlp.tokenize import word_tokenize
+
+    return tuple(t for t in word_tokenize(text, engine="newmm", keep_whitespace=False) if t.strip())
 
 
 @lru_cache(maxsize=4)
@@ -25,9 +32,17 @@ def _stemmer(name: str) -> Any:
     return snowballstemmer.stemmer(name)
 
 
-@lru_cache(maxsize=65536)
 def stem_word(word: str, lang: str) -> str:
     """Return the lower-cased Snowball stem of one Estonian or English word (other words: lower-cased)."""
+    if word.isdecimal():
+        # Numbers (amounts, dates, invoice numbers) have no suffix to strip and are mostly new each time: the
+        # stemmer (30-60 µs a word) would return them unchanged, and they would only crowd the cache.
+        return word
+    return _stem_word(word, lang)
+
+
+@lru_cache(maxsize=65536)
+def _stem_word(word: str, lang: str) -> str:
     lowered = word.lower()
     if lang == "et":
         return str(_stemmer("estonian").stemWord(lowered))

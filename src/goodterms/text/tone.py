@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from goodterms.text.features import normalise
+from goodterms.text.features import bucket, normalise
 from goodterms.text.lexicon import Hit
 from goodterms.text.model import HeadScores, ToneModel
 
@@ -39,14 +39,9 @@ def _negativity(lang: str, heads: HeadScores) -> float:
 
 def _model_words(text: str, model: ToneModel) -> tuple[str, ...]:
     """Words whose own n-gram pushes the rudeness head up the most (explains model-only labels)."""
-    import zlib
-
-    from goodterms.text.features import N_BUCKETS
-
     scored = []
     for word in set(_WORD.findall(normalise(text))):
-        bucket = zlib.crc32(("w:" + word).encode("utf-8")) % N_BUCKETS
-        weight = float(model.base.weights[bucket, 0])
+        weight = float(model.base.weights[bucket("w:" + word), 0])
         if weight > 1.0:
             scored.append((weight, word))
     return tuple(word for _, word in sorted(scored, reverse=True)[:3])

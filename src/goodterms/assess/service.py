@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -173,10 +173,11 @@ def assess(
         for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
-        if trend and not points:
+        months: Iterable[dict[int, ClientFacts]] = past
+        if trend and not points:  # a portfolio: one month at a time, each dropped once scored
             points = _points(scope)
-            past = [load_facts(conn, scope=scope.at(point)) for point in points]
-        trends = _trends(scope, ctx, points, past) if trend else {}
+            months = (load_facts(conn, scope=scope.at(point)) for point in points)
+        trends = _trends(scope, ctx, points, months) if trend else {}
     results: list[ClientResult] = []
     business: list[Finding] = []
     for cid, one in facts.items():
@@ -225,7 +226,7 @@ def _points(scope: Scope) -> list[datetime]:
 
 
 def _trends(
-    scope: Scope, ctx: Context, points: Sequence[datetime], past: Sequence[dict[int, ClientFacts]]
+    scope: Scope, ctx: Context, points: Sequence[datetime], past: Iterable[dict[int, ClientFacts]]
 ) -> dict[int, list[dict[str, Any]]]:
     """Score each client at past month ends, against today's portfolio (so only the client moves it)."""
     out: dict[int, list[dict[str, Any]]] = {}

@@ -221,7 +221,7 @@ def _month(moment: datetime, zone: Any) -> str:
 
 
 def _points(scope: Scope) -> list[datetime]:
-    """Return the month ends a trend scores (the last ``trend_months`` of them before the as-of)."""
+    """Return the month starts a trend scores (each ends the month before): ``trend_months - 1`` of them."""
     return month_ends(scope.as_of, scope.settings.trend_months, scope.calendar.zone)
 
 

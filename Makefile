@@ -34,7 +34,9 @@ unit: $(STAMP)
 pg-test: $(STAMP)
 	bash scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider -x
 
-test: $(STAMP) system-deps lint typecheck unit pg-test
+# Both backends, side by side (scripts/test-both.sh); `make unit` or `make pg-test` runs one.
+test: $(STAMP) system-deps lint typecheck
+	bash scripts/test-both.sh
 
 docs: $(STAMP)
 	$(BIN)/python -m goodterms.ledger.eventdoc docs

@@ -3,7 +3,8 @@
 Each query reads one table (or one join) once, filtered to records before ``as_of`` and optionally to
 some clients, and returns one row per client; only per-request, per-ask and per-invoice series that a
 flag needs as a series (rushes and lateness in business hours, median waits, the payment trend) are
-fetched as rows, and those are processed with numpy, not row by row.
+fetched as rows, and those are processed with numpy, not row by row. ``load_facts_at`` answers for
+several as-of moments in the same pass (one row per moment and client; see ``sql.Moments``).
 """
 
 from __future__ import annotations

@@ -149,8 +149,9 @@ def assess(
             rates=biz.exchange_rates,
         )
         # One client's trend is read with its facts, in one pass per table; a portfolio's month by month.
-        points = _points(scope) if trend and wanted_ids is not None else []
-        facts, *past = load_facts_at(conn, scope=scope, moments=[moment, *points], client_ids=wanted_ids)
+        points = _points(scope) if trend else []
+        together = points if wanted_ids is not None else []
+        facts, *past = load_facts_at(conn, scope=scope, moments=[moment, *together], client_ids=wanted_ids)
         if portfolio is None and wanted_ids is not None and as_of is None:
             portfolio = read_portfolio(app.engine, settings=settings)
         if portfolio is None:
@@ -173,11 +174,10 @@ def assess(
         for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
-        months: Iterable[dict[int, ClientFacts]] = past
-        if trend and not points:  # a portfolio: one month at a time, each dropped once scored
-            points = _points(scope)
-            months = (load_facts(conn, scope=scope.at(point)) for point in points)
-        trends = _trends(scope, ctx, points, months) if trend else {}
+        months: Iterable[dict[int, ClientFacts]] = (
+            past if together else (load_facts(conn, scope=scope.at(point)) for point in points)
+        )  # a portfolio: one month at a time, each dropped once scored
+        trends = _trends(scope, ctx, points, months)
     results: list[ClientResult] = []
     business: list[Finding] = []
     for cid, one in facts.items():

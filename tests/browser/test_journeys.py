@@ -64,8 +64,13 @@ def test_owner_finds_sorts_and_opens_a_client_from_the_portfolio(
         assert name[:6].lower() in text.lower()
     check_page(page, lang, "03-portfolio-search")
 
+    # Leaving the search field for a result must not fire the filter form again: that request's
+    # history push would cancel the click's navigation, and the owner's click would do nothing.
+    refetches: list[str] = []
+    page.on("request", lambda r: refetches.append(r.url) if r.headers.get("hx-request") else None)
     page.get_by_role("link", name=name).click()
     page.wait_for_url(re.compile(rf"/clients/{CLIENT_OF[lang]}"))
+    assert not refetches, f"leaving the search field fired the filter form again: {refetches}"
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     page.go_back()
     expect(page.get_by_label(_("Search"))).to_have_value(name[:6])

@@ -35,3 +35,23 @@ def test_numbers_are_their_own_stems() -> None:
         stemmer = _stemmer(name)
         for number in numbers:
             assert stem_word(number, lang) == number == stemmer.stemWord(number)
+
+
+def test_thai_uses_pythainlp_own_trie_and_restores_the_garbage_collector() -> None:
+    import gc
+
+    from pythainlp.tokenize import word_dict_trie, word_tokenize
+
+    from goodterms.text.tokenize import thai_dictionary
+
+    text = "รบกวนขอใบเสนอราคาถอดเทปการประชุมสามชั่วโมงค่ะ"
+    for collecting in (True, False):
+        thai_dictionary.cache_clear()
+        (gc.enable if collecting else gc.disable)()
+        try:
+            trie = thai_dictionary()
+            assert gc.isenabled() is collecting
+        finally:
+            gc.enable()
+        assert trie is word_dict_trie() and len(trie) > 60_000
+    assert tokenize(text, "th") == [w for w in word_tokenize(text, engine="newmm") if w.strip()]

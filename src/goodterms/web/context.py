@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,42 +28,77 @@ ROLE_RANK = {"staff": 0, "manager": 1, "owner": 2}
 
 
 class AssessmentCache:
-    """The last whole-portfolio assessment, recomputed when older than ``ttl`` seconds.
+    """The last whole-portfolio assessment, refreshed when older than ``ttl`` seconds.
 
     Assessing every client is the assessment service's job (goodterms.assess); the web app only
-    keeps its result for a while so that paging through the portfolio does not redo it.
+    keeps its result for a while so that paging through the portfolio does not redo it. Once a
+    result is there, an expired one is still served while a background thread computes the next
+    (a large portfolio with its monthly trend takes a minute: nobody should wait on a page for the
+    timer); the first result, and the one after ``clear()`` (a change the owner expects to see at
+    once, like new thresholds), are computed while the request waits.
     """
 
-    def __init__(self, gt: Goodterms, ttl: float = 300.0) -> None:
+    def __init__(
+        self, gt: Goodterms, ttl: float = 300.0, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.gt = gt
         self.ttl = ttl
-        self._at = -1e18
+        self._clock = clock
+        self._at = -math.inf
         self._value: dict[str, dict[str, Any]] | None = None
+        self._usable = False  # a result is there that may be served while a newer one is computed
+        self._generation = 0  # bumped by clear(): a refresh begun before it must not store its result
+        self._refresher: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def get(self) -> dict[str, dict[str, Any]] | None:
         """Return client source id → assessment JSON, or None when the assessment is unavailable."""
         with self._lock:
-            if time.monotonic() - self._at < self.ttl:
+            if self._clock() - self._at < self.ttl:
                 return self._value
-            try:
-                from goodterms.assess.service import assess
-            except ImportError:
-                self._value = None
-            else:
-                try:
-                    result = assess(app=self.gt, fill=False, trend=True)
-                    self._value = {c.id: c.to_json() for c in result.clients}
-                except Exception:  # the portfolio must still render without health
-                    log.exception("assessment failed; the portfolio shows no health")
-                    self._value = None
-            self._at = time.monotonic()
+            if self._usable:
+                if self._refresher is None or not self._refresher.is_alive():
+                    self._refresher = threading.Thread(
+                        target=self._refresh, args=(self._generation,), name="assessment-refresh", daemon=True
+                    )
+                    self._refresher.start()
+                return self._value
+            self._value = self._compute()
+            self._at, self._usable = self._clock(), True
             return self._value
 
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background refresh under way, if any (for tests and a clean shutdown)."""
+        refresher = self._refresher
+        if refresher is not None:
+            refresher.join(timeout)
+
     def clear(self) -> None:
-        """Forget the cached assessment (after a change that affects it)."""
+        """Forget the cached assessment (after a change that affects it): the next request recomputes it."""
         with self._lock:
-            self._at = -1e18
+            self._at, self._usable = -math.inf, False
+            self._generation += 1
+
+    def _refresh(self, generation: int) -> None:
+        value = self._compute()
+        with self._lock:
+            if generation != self._generation:
+                return  # settings changed meanwhile: this result is already old, the next request recomputes
+            if value is not None:  # a failed refresh (logged) keeps showing the last result, and retries after ttl
+                self._value = value
+            self._at = self._clock()
+
+    def _compute(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            from goodterms.assess.service import assess
+        except ImportError:
+            return None
+        try:
+            result = assess(app=self.gt, fill=False, trend=True)
+        except Exception:  # the portfolio must still render without health
+            log.exception("assessment failed; the portfolio shows no health")
+            return None
+        return {c.id: c.to_json() for c in result.clients}
 
 
 @dataclass

@@ -84,7 +84,8 @@ class AssessmentCache:
         with self._lock:
             if generation != self._generation:
                 return  # settings changed meanwhile: this result is already old, the next request recomputes
-            if value is not None:  # a failed refresh (logged) keeps showing the last result, and retries after ttl
+            # A failed refresh (logged) keeps showing the last result, and is tried again after ttl.
+            if value is not None:
                 self._value = value
             self._at = self._clock()
 

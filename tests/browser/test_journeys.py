@@ -54,6 +54,9 @@ def test_owner_finds_sorts_and_opens_a_client_from_the_portfolio(
     page.get_by_role("link", name=_("Health"), exact=True).click()
     page.wait_for_url(re.compile(r"(?i)sort=health.*desc=true"))
     assert health_column(page) == sorted(ascending, reverse=True)
+    page.get_by_label(_("descending")).uncheck()  # the checkbox alone updates the list too
+    page.wait_for_url(re.compile(r"(?i)sort=health(?!.*desc=true)"), wait_until="commit")
+    assert health_column(page) == ascending
 
     name = api(server, f"/api/clients/{CLIENT_OF[lang]}")["headline"]["client"]["name"]
     page.get_by_label(_("Search")).fill(name[:6])

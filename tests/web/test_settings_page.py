@@ -80,6 +80,16 @@ def test_business_settings_are_saved_on_the_business_row_and_used(
     assert entry["detail"]["changed"]["response_target_hours"] == ["4.00", "2.50"]
 
 
+def test_business_settings_drop_the_cached_assessment(signed_in: Callable[[str], TestClient]) -> None:
+    http = signed_in("owner")
+    cache = http.app.state.web.assessment
+    first = cache.get()
+    assert first is not None and cache.get() is first  # kept while fresh
+    response = http.post("/api/settings/business", data={"response_target_hours": "8"}, headers=SAME_ORIGIN)
+    assert response.status_code == 200, response.text
+    assert cache.get() is not first  # recomputed at once: hours and targets change after_hours, slow_response
+
+
 def test_without_a_business_row_one_is_created(gt: Goodterms, signed_in: Callable[[str], TestClient]) -> None:
     with Session(gt.engine) as session, session.begin():
         session.execute(delete(m.Business))

@@ -71,9 +71,10 @@ def _save_settings(request: Request, user: User, section: str, form: dict[str, s
         changed = settings_store.save_business(gt=gt, form=form)
     else:
         changed = settings_store.save_assess(gt=gt, form=form)
-        cache = web(request).assessment
-        if cache is not None:
-            cache.clear()  # health and verdicts must follow the new thresholds at once
+    cache = web(request).assessment
+    if cache is not None:
+        # Health and verdicts must follow new thresholds, hours, holidays, targets or rates at once.
+        cache.clear()
     accounts.audit(
         engine=gt.engine, action=f"settings.{section}", actor=user.email, detail={"changed": changed}
     )

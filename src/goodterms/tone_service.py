@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from goodterms.ledger.models import Blob, Contact
+from goodterms.ledger.models import MARK_NOT_RUDE, MARK_RUDE, Blob, Contact
 from goodterms.text import ToneModel, analyze, learn
 
 MODEL_BLOB = "tone_model"
-RUDE = "rude"
-NOT_RUDE = "not_rude"
+RUDE = MARK_RUDE
+NOT_RUDE = MARK_NOT_RUDE
 
 
 class ContactNotFound(LookupError):

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_
 
 from goodterms.assess.findings import Evidence
 from goodterms.assess.load import Scope, from_epoch
-from goodterms.assess.sql import Moments, contact_sql, epoch, in_clients
+from goodterms.assess.sql import Moments, contact_sql, epoch, hostile_message, in_clients
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
@@ -119,7 +119,7 @@ def _contact_evidence(
     conditions = {
         "over_contact": counted_in,
         "after_hours": counted_in & ~sql.open,
-        "hostile_tone": sql.inbound & (c.tone == "hostile"),
+        "hostile_tone": sql.inbound & hostile_message(c),
         "staff_strain": sql.inbound & (c.channel == "call") & c.answered.is_(False),
         "slow_response": sql.inbound & sql.chase,
     }

@@ -31,7 +31,9 @@ from goodterms.assess.sql import (
     epoch,
     fetch_columns,
     first_resolved,
+    hostile_message,
     in_clients,
+    toned_message,
 )
 from goodterms.calendar import BusinessCalendar
 from goodterms.ledger import models as m
@@ -211,7 +213,12 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
     )
     handling = _handling_s(cfg)
     inbound, counted, chase = sql.inbound, sql.inbound & sql.counted, sql.inbound & sql.chase
-    call, hostile, recent = c.channel == "call", c.tone == "hostile", c.at >= mo.recent
+    call, hostile, toned, recent = (
+        c.channel == "call",
+        hostile_message(c),
+        toned_message(c),
+        c.at >= mo.recent,
+    )
     query = (
         select(
             mo.key,
@@ -224,9 +231,9 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             func.sum(case((counted, sql.slot_weight()), else_=0)),
             count_if(inbound & call),
             count_if(inbound & call & c.answered.is_(False)),
-            count_if(inbound & c.tone.is_not(None)),
+            count_if(inbound & toned),
             count_if(inbound & hostile),
-            count_if(inbound & c.tone.is_not(None) & recent),
+            count_if(inbound & toned & recent),
             count_if(inbound & hostile & recent),
             count_if(counted & chase),
             func.sum(case((counted & chase, sql.slot_weight()), else_=0)),

@@ -244,6 +244,26 @@ def _offset(at: Any, zone: str, first_at: datetime, as_of: datetime) -> ColumnEl
     return case(*whens, else_=periods[-1][1])
 
 
+def hostile_message(c: Any) -> ColumnElement[bool]:
+    """Say whether a contact counts as hostile: marked rude by staff, or read as hostile and not marked otherwise.
+
+    A staff member's mark is the business's own judgement of that message, so it counts at once, before
+    ``goodterms tone learn`` refits the model on it: a message staff marked "not rude" no longer counts against
+    the client, and one they marked "rude" counts even where the model read it as frustrated.
+    """
+    mark = func.coalesce(c.staff_mark, "")
+    condition: ColumnElement[bool] = (mark == m.MARK_RUDE) | (
+        (c.tone == "hostile") & (mark != m.MARK_NOT_RUDE)
+    )
+    return condition
+
+
+def toned_message(c: Any) -> ColumnElement[bool]:
+    """Say whether a contact's tone is known: read from its text, given by the import, or marked by staff."""
+    condition: ColumnElement[bool] = c.tone.is_not(None) | c.staff_mark.in_((m.MARK_RUDE, m.MARK_NOT_RUDE))
+    return condition
+
+
 def fetch_columns(conn: Any, query: Any) -> list[np.ndarray[Any, Any]]:
     """Run ``query`` and return its result as one numpy array per selected column (no NULLs expected).
 

@@ -20,7 +20,7 @@ def mark_command(
     contact_id: str = typer.Argument(..., help="The contact's id, as imported."),
     rude: bool | None = typer.Option(None, "--rude/--not-rude", help="Whether the message is rude."),
 ) -> None:
-    """Mark one message as rude or not rude (used by the next `goodterms tone learn`)."""
+    """Mark one message as rude or not rude: the assessment counts it so at once; `tone learn` learns from it."""
     if rude is None:
         fail("say --rude or --not-rude")
     gt = open_app()

@@ -115,6 +115,11 @@ class Request(Imported, Base):
     waiting_since: Mapped[datetime | None]
 
 
+#: Values of ``Contact.staff_mark``: a staff member's judgement that the message is rude, or is not.
+MARK_RUDE = "rude"
+MARK_NOT_RUDE = "not_rude"
+
+
 class Contact(Imported, Base):
     __tablename__ = "contacts"
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
@@ -134,7 +139,7 @@ class Contact(Imported, Base):
     in_reply_to: Mapped[str | None] = mapped_column(String(500))
     tone: Mapped[str | None] = mapped_column(String(12))
     tone_score: Mapped[float | None]
-    staff_mark: Mapped[str | None] = mapped_column(String(10))
+    staff_mark: Mapped[str | None] = mapped_column(String(10))  # MARK_RUDE, MARK_NOT_RUDE or None
     __table_args__ = (
         CheckConstraint("channel in ('call','email','sms','voicemail','chat','meeting')", name="channel"),
         CheckConstraint("direction in ('inbound','outbound')", name="direction"),

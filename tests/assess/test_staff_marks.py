@@ -36,7 +36,9 @@ def test_messages_marked_not_rude_no_longer_count_against_the_client(engine: Eng
 
 
 def test_messages_marked_rude_count_even_where_the_model_read_frustration(engine: Engine) -> None:
-    events = portfolio(*healthy("y"), *messages("y", "frustrated", "Still waiting for the file, please reply."))
+    events = portfolio(
+        *healthy("y"), *messages("y", "frustrated", "Still waiting for the file, please reply.")
+    )
     assert "hostile_tone" not in codes(run(engine, events), "y")
     for k in range(60):
         mark_message(engine=engine, contact_ext_id=f"y-m{k}", rude=True)

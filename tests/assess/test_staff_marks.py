@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from goodterms.assess.sql import hostile_message, toned_message
+from goodterms.ledger import models as m
+from goodterms.ledger.importing import import_event_dicts
 from goodterms.tone_service import mark_message
 from tests.assess.builder import codes, healthy, one, portfolio, run, t
 
@@ -59,3 +62,26 @@ def test_a_mark_on_a_message_without_a_tone_gives_it_one(engine: Engine) -> None
     found = [f for f in one(run(engine, events, fill=False), "z").flags if f.code == "hostile_tone"]
     assert found and found[0].measures["hostile"] == 60
     assert found[0].measures["messages_with_tone"] >= 60  # the marked ones now have a known tone
+
+
+def test_the_sql_rule_and_the_reports_rule_agree_on_every_tone_and_mark(engine: Engine) -> None:
+    tones = [None, "polite", "neutral", "frustrated", "hostile"]
+    marks = [None, m.MARK_RUDE, m.MARK_NOT_RUDE]
+    combos = [(tone, mark) for tone in tones for mark in marks]
+    toned = [{**e, "tone": combos[k][0]} for k, e in enumerate(messages("w", "neutral", "text", len(combos)))]
+    events = portfolio(*healthy("w"), *toned)
+    import_event_dicts(engine, events)
+    for k, (_tone, mark) in enumerate(combos):
+        if mark is not None:
+            mark_message(engine=engine, contact_ext_id=f"w-m{k}", rude=mark == m.MARK_RUDE)
+    c = m.Contact
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(c.ext_id, c.tone, c.staff_mark, hostile_message(c), toned_message(c)).where(
+                c.ext_id.like("w-m%")
+            )
+        ).all()
+    assert len(rows) == len(combos)
+    for ext_id, tone, mark, hostile, toned in rows:
+        assert bool(hostile) == (m.marked_tone(tone, mark) == "hostile"), (ext_id, tone, mark)
+        assert bool(toned) == (tone is not None or mark is not None), (ext_id, tone, mark)

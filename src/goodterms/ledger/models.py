@@ -120,6 +120,19 @@ MARK_RUDE = "rude"
 MARK_NOT_RUDE = "not_rude"
 
 
+def marked_tone(tone: str | None, mark: str | None) -> str | None:
+    """Return a message's tone as the business stands by it: a staff mark overrules the reading.
+
+    Marked rude: hostile. Marked not rude: a hostile reading is withdrawn (no tone), any other stays.
+    ``goodterms.assess.sql.hostile_message`` is the same rule in SQL (tests/assess/test_staff_marks.py).
+    """
+    if mark == MARK_RUDE:
+        return "hostile"
+    if mark == MARK_NOT_RUDE and tone == "hostile":
+        return None
+    return tone
+
+
 class Contact(Imported, Base):
     __tablename__ = "contacts"
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))

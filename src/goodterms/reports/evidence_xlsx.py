@@ -23,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from goodterms.calendar import BusinessCalendar
 from goodterms.handling.formatting import LOCALES, language_of
+from goodterms.ledger.models import marked_tone
 from goodterms.reports.labels import labels
 from goodterms.reports.ledgerdata import InvoiceLine, ResponseClock, Waiting
 
@@ -97,6 +98,7 @@ def write_contacts(
         tone = contact.tone
         if tone is None and inbound and contact.text and tone_of is not None:
             tone = tone_of(contact.text)
+        tone = marked_tone(tone, contact.staff_mark)  # the business's own judgement, as in the assessment
         answered = clock.answered_at(at=contact.at, request_id=contact.request_id) if inbound else None
         if day.weekday() not in weekday_names:
             weekday_names[day.weekday()] = format_date(day, "EEEE", locale=locale)

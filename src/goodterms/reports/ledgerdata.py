@@ -177,6 +177,7 @@ def contacts(session: Session, *, client_id: int) -> Iterator[Any]:
             c.subject,
             c.text,
             c.tone,
+            c.staff_mark,
             c.problem,
             c.response,
             c.request_id,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.web.conftest import CLIENT_NAMES, HTMX, TestClient
+from tests.web.conftest import CLIENT_NAMES, HTMX, SAME_ORIGIN, TestClient
 
 PAGES = ["/", "/clients/c1", "/clients/c2", "/clients/c3", "/desk", "/desk/card/c1"]
 WORD = {"en": "Portfolio", "th": "ภาพรวมลูกค้า", "et": "Portfell"}
@@ -76,6 +76,18 @@ def test_client_timeline_filter_returns_the_timeline_block(signed_in: Callable[[
     assert "<html" not in fragment
     assert "Fix the invoice layout" in fragment
     assert "question 1" not in fragment
+
+
+def test_timeline_shows_which_messages_staff_already_marked(signed_in: Callable[[str], TestClient]) -> None:
+    http = signed_in("staff")
+    assert "Marked rude" not in http.get("/clients/c1").text
+    assert http.post("/contacts/c1-k1/mark", data={"rude": "true"}, headers=SAME_ORIGIN).status_code == 303
+    assert http.post("/contacts/c1-k2/mark", data={"rude": "false"}, headers=SAME_ORIGIN).status_code == 303
+    page = http.get("/clients/c1").text
+    assert page.count("✓ Marked rude") == 1 and page.count("✓ Marked not rude") == 1
+    entries = [e for mo in http.get("/api/clients/c1").json()["timeline"]["months"] for e in mo["entries"]]
+    marks = {e["id"]: e["staff_mark"] for e in entries if e["type"] == "contact"}
+    assert marks["c1-k1"] == "rude" and marks["c1-k2"] == "not_rude" and marks["c1-k3"] is None
 
 
 def test_client_page_shows_charts_with_a_title_and_a_table(signed_in: Callable[[str], TestClient]) -> None:

@@ -35,6 +35,7 @@ def _contact(c: m.Contact) -> Entry:
         answered=c.answered,
         duration_s=c.duration_s,
         tone=c.tone,
+        staff_mark=c.staff_mark,
     )
 
 

@@ -128,6 +128,7 @@ def timeline(engine: Engine, ref: str, *, since: date | None = None) -> dict[str
                 answered=c.answered,
                 duration_s=c.duration_s,
                 tone=c.tone,
+                staff_mark=c.staff_mark,
             )
         requests = list(session.scalars(select(m.Request).where(m.Request.client_id == cid)))
         for r in requests:

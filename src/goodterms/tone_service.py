@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from goodterms.ledger.models import MARK_NOT_RUDE, MARK_RUDE, Blob, Contact
+from goodterms.ledger.models import MARK_NOT_RUDE, MARK_RUDE, Blob, Client, Contact
 from goodterms.text import ToneModel, analyze, learn
 
 MODEL_BLOB = "tone_model"
@@ -22,16 +22,18 @@ class ContactNotFound(LookupError):
     """No contact has the given id."""
 
 
-def mark_message(*, engine: Engine, contact_ext_id: str, rude: bool) -> None:
+def mark_message(*, engine: Engine, contact_ext_id: str, rude: bool) -> str:
     """Record a staff member's judgement that one contact's message is rude (or not).
 
-    Raises ContactNotFound when no contact has *contact_ext_id*.
+    Returns the source id of the client who sent it. Raises ContactNotFound when no contact has
+    *contact_ext_id*.
     """
     with Session(engine) as session, session.begin():
         contact = session.scalar(select(Contact).where(Contact.ext_id == contact_ext_id))
         if contact is None:
             raise ContactNotFound(f"no contact with id {contact_ext_id!r}")
         contact.staff_mark = RUDE if rude else NOT_RUDE
+        return str(session.scalar(select(Client.ext_id).where(Client.id == contact.client_id)))
 
 
 def _marks(session: Session) -> list[tuple[str, bool]]:

@@ -149,3 +149,15 @@ def test_every_page_has_a_json_twin_in_the_openapi_schema(web_app: TestClient) -
         "/api/audit",
     ):
         assert twin in paths
+
+
+def test_a_mark_shows_in_the_clients_flags_at_once(signed_in: Callable[[str], TestClient]) -> None:
+    http = signed_in("staff")
+
+    def flags() -> set[str]:
+        return {f["code"] for f in http.get("/api/clients/c1").json()["assessment"]["flags"]}
+
+    assert "hostile_tone" not in flags()  # the portfolio's assessment is now cached for five minutes
+    for k in range(6):
+        assert http.post(f"/api/contacts/c1-k{k}/mark", data={"rude": "true"}, headers=SAME_ORIGIN).is_success
+    assert "hostile_tone" in flags()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from goodterms.app import Goodterms
 from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
+from goodterms.web.context import AssessmentCache
 from tests.factories import at
 from tests.web.conftest import HTMX, SAME_ORIGIN, Inbox, TestClient
 
@@ -223,3 +224,16 @@ def test_ctrl_enter_sends_the_form_the_cursor_is_in() -> None:
     assert (
         "status === 422" in script and "status === 409" in script
     )  # refused forms show their errors instead of vanishing
+
+
+def test_a_reply_re_assesses_its_client_at_once(
+    signed_in: Callable[[str], TestClient], relay: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refreshed: list[str] = []
+    monkeypatch.setattr(AssessmentCache, "refresh_client", lambda self, ref: refreshed.append(ref))
+    response = signed_in("staff").post(
+        "/api/desk/requests/1/reply", data={"text": "The layout is fixed."}, headers=SAME_ORIGIN
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["client"] == "c1"
+    assert refreshed == ["c1"]  # how long c1 waited for this answer counts in its health now, not in 5 min

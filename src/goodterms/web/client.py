@@ -236,12 +236,15 @@ def _mark(request: Request, contact: str, rude: bool) -> User:
         from goodterms.tone_service import ContactNotFound, mark_message
     except ImportError as exc:
         raise HTTPException(status_code=501, detail="tone marking is not available") from exc
+    w = web(request)
     try:
-        mark_message(engine=web(request).gt.engine, contact_ext_id=contact, rude=rude)
+        ref = mark_message(engine=w.gt.engine, contact_ext_id=contact, rude=rude)
     except ContactNotFound as exc:
         raise HTTPException(status_code=404, detail="no such contact") from exc
+    if w.assessment is not None:
+        w.assessment.refresh_client(ref)  # the mark counts in hostile_tone at once
     accounts.audit(
-        engine=web(request).gt.engine,
+        engine=w.gt.engine,
         action="tone.mark",
         actor=user.email,
         detail={"contact": contact, "rude": rude},

@@ -35,7 +35,9 @@ class AssessmentCache:
     result is there, an expired one is still served while a background thread computes the next
     (a large portfolio with its monthly trend takes a minute: nobody should wait on a page for the
     timer); the first result, and the one after ``clear()`` (a change the owner expects to see at
-    once, like new thresholds), are computed while the request waits.
+    once, like new thresholds), are computed while the request waits. A change to one client's
+    records made through the web (a message marked rude, a reply sent) is followed at once by
+    ``refresh_client``, which re-assesses that client alone against the saved portfolio medians.
     """
 
     def __init__(
@@ -50,6 +52,10 @@ class AssessmentCache:
         self._generation = 0  # bumped by clear(): a refresh begun before it must not store its result
         self._refresher: threading.Thread | None = None
         self._lock = threading.Lock()
+        # Clients re-assessed one by one, with the change count when it happened: a whole refresh that
+        # began before such a change may have read the records without it, so the change is put back over it.
+        self._changes = 0
+        self._patched: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def get(self) -> dict[str, dict[str, Any]] | None:
         """Return client source id → assessment JSON, or None when the assessment is unavailable."""
@@ -59,7 +65,10 @@ class AssessmentCache:
             if self._usable:
                 if self._refresher is None or not self._refresher.is_alive():
                     self._refresher = threading.Thread(
-                        target=self._refresh, args=(self._generation,), name="assessment-refresh", daemon=True
+                        target=self._refresh,
+                        args=(self._generation, self._changes),
+                        name="assessment-refresh",
+                        daemon=True,
                     )
                     self._refresher.start()
                 return self._value
@@ -78,15 +87,38 @@ class AssessmentCache:
         with self._lock:
             self._at, self._usable = -math.inf, False
             self._generation += 1
+            self._patched.clear()
 
-    def _refresh(self, generation: int) -> None:
+    def refresh_client(self, ref: str) -> None:
+        """Re-assess one client (source id *ref*) now and put the result into the cached portfolio.
+
+        Nothing is computed while no portfolio is cached (the first request computes everything anyway);
+        a failure is logged and leaves the cached result as it was, to be replaced by the next refresh.
+        """
+        with self._lock:
+            if not self._usable or self._value is None:
+                return
+            generation = self._generation
+        one = self._compute_one(ref)
+        if one is None:
+            return
+        with self._lock:
+            if generation != self._generation or self._value is None:
+                return  # cleared meanwhile: the next request recomputes everyone
+            self._changes += 1
+            self._patched[ref] = (self._changes, one)
+            self._value = {**self._value, ref: one}
+
+    def _refresh(self, generation: int, changes: int) -> None:
         value = self._compute()
         with self._lock:
             if generation != self._generation:
                 return  # settings changed meanwhile: this result is already old, the next request recomputes
             # A failed refresh (logged) keeps showing the last result, and is tried again after ttl.
             if value is not None:
-                self._value = value
+                later = {ref: one for ref, (seen, one) in self._patched.items() if seen > changes}
+                self._value = {**value, **later}
+                self._patched = {ref: p for ref, p in self._patched.items() if p[0] > changes}
             self._at = self._clock()
 
     def _compute(self) -> dict[str, dict[str, Any]] | None:
@@ -100,6 +132,16 @@ class AssessmentCache:
             log.exception("assessment failed; the portfolio shows no health")
             return None
         return {c.id: c.to_json() for c in result.clients}
+
+    def _compute_one(self, ref: str) -> dict[str, Any] | None:
+        from goodterms.assess.service import assess
+
+        try:
+            result = assess(app=self.gt, client=ref, fill=False, trend=True)
+        except Exception:
+            log.exception("re-assessing client %s failed; the portfolio shows its last assessment", ref)
+            return None
+        return result.clients[0].to_json() if result.clients else None
 
 
 @dataclass

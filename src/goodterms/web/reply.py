@@ -170,6 +170,7 @@ def send_reply(*, gt: Goodterms, request_id: int, text: str, template: str, reso
             "resolves": resolves,
             "status": req.status,
             "to": client.emails[0],
+            "client": client.ext_id,
             "sent": False,
             "error": None,
         }
@@ -229,6 +230,9 @@ def _send(
         result = send_reply(gt=gt, request_id=request_id, text=text, template=template, resolves=resolves)
     except LookupError as exc:
         raise HTTPException(status_code=404, detail="no such request") from exc
+    cache = web(request).assessment
+    if cache is not None:
+        cache.refresh_client(result["client"])  # how long the client waited for us counts at once
     detail = {k: result[k] for k in ("request_id", "reply_id", "outbox_id", "resolves", "sent", "error")}
     accounts.audit(
         engine=gt.engine, action="desk.reply", actor=user.email, detail={**detail, "template": template}

@@ -42,6 +42,11 @@ C_DEFAULT = {"en": 2.0, "th": 16.0, "et": 64.0, "en-emb": 3.0, "th-emb": 3.0, "e
 # The English rudeness head stays a plain logistic regression: NB-LR scored higher in CV (0.733 vs 0.721) but
 # made ordinary business English hostile ("Attached is the file." 0.57); see docs/text-quality.md.
 ALPHA_DEFAULT = {"th": 0.3, "et": 0.03}
+# The English n-gram head that the *embedding* path mixes with its embedding head, chosen by --cv together with
+# the mix weight: ("lr", C, 0) is the default path's own head; ("nb", C, alpha) an NB-LR head stored in
+# embed.npz. On the embedding path the NB-LR head's false alarms on business English are outvoted by the
+# embedding head, so the default path keeps plain LR while this path may use NB-LR (docs/text-quality.md).
+EN_PARTNER_DEFAULT: tuple[str, float, float] = ("nb", 2.0, 0.03)
 C_GRID = {"ngram": (2.0, 4.0, 16.0, 64.0), "lr": (2.0, 8.0, 32.0), "emb": (0.3, 1.0, 3.0, 10.0, 30.0)}
 ALPHA_GRID = (0.03, 0.1, 0.3)
 
@@ -291,8 +296,9 @@ MIX_DEFAULT = {"offensive": 0.5, "th": 0.5, "et": 0.5}
 
 def pick_mix(
     p_ngram: npt.NDArray[np.float64], p_emb: npt.NDArray[np.float64], y: list[int], scoring: str
-) -> float:
-    """Return the embedding weight whose mix of out-of-fold probabilities scores best on the training rows."""
+) -> tuple[float, float]:
+    """Return the embedding weight whose mix of out-of-fold probabilities scores best on the training rows,
+    and that score."""
     from sklearn.metrics import accuracy_score, f1_score
 
     scores = {}
@@ -302,8 +308,29 @@ def pick_mix(
         scores[mix] = float(
             f1_score(y, pred, average="macro") if scoring == "f1_macro" else accuracy_score(y, pred)
         )
-    print("  CV mix: " + ", ".join(f"{m:g}: {v:.3f}" for m, v in scores.items()), flush=True)
-    return max(scores, key=lambda m: (scores[m], -abs(m - 0.5)))
+    print("  CV mix: " + ", ".join(f"{m:g}: {v:.4f}" for m, v in scores.items()), flush=True)
+    best = max(scores, key=lambda m: (scores[m], -abs(m - 0.5)))
+    return best, scores[best]
+
+
+def pick_en_partner(
+    x_ngram: sparse.csr_matrix, y: list[int], p_emb: npt.NDArray[np.float64], scoring: str
+) -> tuple[tuple[str, float, float], float]:
+    """Return the English n-gram head for the embedding path (kind, C, alpha) and its mix weight, by 3-fold CV:
+    the default path's plain LR head against NB-LR heads over the alpha and C grids, each with its best mix."""
+    candidates: list[tuple[str, float, float]] = [("lr", C_DEFAULT["en"], 0.0)]
+    candidates += [("nb", c, alpha) for alpha in ALPHA_GRID for c in C_GRID["ngram"]]
+    best: tuple[float, tuple[str, float, float], float] | None = None
+    for kind, c, alpha in candidates:
+        print(
+            f"  n-gram partner {kind}, C={c:g}" + (f", alpha={alpha:g}" if kind == "nb" else ""), flush=True
+        )
+        p_ngram = oof(x_ngram, y, c, True) if kind == "lr" else oof_nb(x_ngram, y, c, alpha, True)
+        mix, score = pick_mix(p_ngram, p_emb, y, scoring)
+        if best is None or score > best[0]:
+            best = (score, (kind, c, alpha), mix)
+    assert best is not None
+    return best[1], best[2]
 
 
 def oof(x: object, y: list[int], c: float, balanced: bool) -> npt.NDArray[np.float64]:
@@ -324,14 +351,15 @@ def train_embed(sets: dict[str, tuple[list[str], list[int]]], cv: bool, tasks: t
     """
     names = {"en": "en_train", "th": "ws_train", "et": "et_train"}
     ws, bs, mixes = [], [], []
-    idf = None
-    if cv:
-        with np.load(OUT, allow_pickle=False) as npz:
-            idf = np.asarray(npz["idf"], dtype=np.float32)
+    with np.load(OUT, allow_pickle=False) as npz:
+        idf = np.asarray(npz["idf"], dtype=np.float32)
     kept = None
     if set(tasks) != {key for key, _, _, _ in TASKS}:
         with np.load(OUT_EMBED, allow_pickle=False) as npz:
-            kept = {k: np.asarray(npz[k]) for k in ("weights", "bias", "heads", "mix", "mix_groups")}
+            kept = {k: np.asarray(npz[k]) for k in npz.files}
+    partner: dict[str, npt.NDArray[np.float16] | np.float32] = {}
+    if kept is not None and "en" not in tasks and "ngram_offensive" in kept:
+        partner = {k: kept[k] for k in ("ngram_offensive", "ngram_offensive_bias")}
     for key, group, scoring, balanced in TASKS:
         if key not in tasks and kept is not None:
             cols = [
@@ -353,16 +381,31 @@ def train_embed(sets: dict[str, tuple[list[str], list[int]]], cv: bool, tasks: t
         w, b = fit(x, y, c, balanced)
         ws.append(w)
         bs.append(b)
-        if idf is not None:
-            x_ngram = tfidf(counts(sets[key][0]), idf)
+        x_ngram = tfidf(counts(sets[key][0]), idf) if cv or key == "en" else None
+        en_partner = EN_PARTNER_DEFAULT
+        if not cv:
+            mixes.append(MIX_DEFAULT[group])
+        elif key == "en":
+            en_partner, mix = pick_en_partner(x_ngram, y, oof(x, y, c, balanced), scoring)
+            mixes.append(mix)
+        else:
             p_ngram = (
                 oof_nb(x_ngram, y, C_DEFAULT[key], ALPHA_DEFAULT[key], balanced)
                 if key in ALPHA_DEFAULT
                 else oof(x_ngram, y, C_DEFAULT[key], balanced)
             )
-            mixes.append(pick_mix(p_ngram, oof(x, y, c, balanced), y, scoring))
-        else:
-            mixes.append(MIX_DEFAULT[group])
+            mixes.append(pick_mix(p_ngram, oof(x, y, c, balanced), y, scoring)[0])
+        if key == "en" and en_partner[0] == "nb":
+            _kind, c_nb, alpha = en_partner
+            w_nb, b_nb = fit_nb(x_ngram, y, c_nb, alpha, balanced)
+            partner = {
+                "ngram_offensive": w_nb[:, 0].astype(np.float16),
+                "ngram_offensive_bias": np.float32(b_nb[0]),
+            }
+            print(f"en: n-gram partner of the embedding head: NB-LR, C={c_nb:g}, alpha={alpha:g}", flush=True)
+        elif key == "en":
+            partner = {}
+            print("en: n-gram partner of the embedding head: the default path's head", flush=True)
         print(f"{key}: embedding weight in the mix {mixes[-1]:g}", flush=True)
     np.savez_compressed(
         OUT_EMBED,
@@ -371,6 +414,7 @@ def train_embed(sets: dict[str, tuple[list[str], list[int]]], cv: bool, tasks: t
         heads=np.array(head_names()),
         mix=np.array(mixes, dtype=np.float32),
         mix_groups=np.array([group for _, group, _, _ in TASKS]),
+        **partner,
     )
     print(f"wrote {OUT_EMBED} ({OUT_EMBED.stat().st_size / 1e3:.0f} kB)")
 

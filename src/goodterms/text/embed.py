@@ -63,6 +63,10 @@ class EmbedHeads:
     # Weight of the embedding head in each mix with its n-gram head, per group ("offensive", "th", "et"),
     # chosen by cross-validation on the training split.
     mix: dict[str, float]
+    # The English rudeness n-gram head this path mixes with, when cross-validation chose another one than
+    # the default path's: weights per hashed bucket (NB ratio folded in) and bias, over the same tf-idf
+    # features. None: the default path's own head.
+    ngram_offensive: tuple[FloatArray, float] | None = None
 
     def vector(self, text: str) -> FloatArray:
         """Embed one message (the last few thousand are cached: a message is often read twice)."""
@@ -86,9 +90,16 @@ def load_embed_heads() -> EmbedHeads:
     with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
         groups = [str(g) for g in npz["mix_groups"]]
         mix = {g: float(v) for g, v in zip(groups, npz["mix"], strict=True)}
+        partner = None
+        if "ngram_offensive" in npz.files:
+            partner = (
+                np.asarray(npz["ngram_offensive"], dtype=np.float32),
+                float(npz["ngram_offensive_bias"]),
+            )
         return EmbedHeads(
             np.asarray(npz["weights"], dtype=np.float32),
             np.asarray(npz["bias"], dtype=np.float32),
             tuple(str(h) for h in npz["heads"]),
             mix,
+            partner,
         )

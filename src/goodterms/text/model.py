@@ -91,13 +91,18 @@ class ToneModel:
     ) -> float:
         """Return the shipped rudeness logit (English head, or a fixed prior for other languages).
 
-        With embedding heads and the message's embedding *vec*, the English logit mixes both heads.
+        With embedding heads and the message's embedding *vec*, the English logit mixes the embedding head
+        with an n-gram head: the embedding path's own (``EmbedHeads.ngram_offensive``) when it has one.
         """
         if lang not in SHIPPED_RUDENESS_LANGS:
             return FOREIGN_PRIOR_LOGIT
-        logit = float(self.base.weights[idx, 0] @ w) + float(self.base.bias[0])
         if self.embed is None or vec is None:
-            return logit
+            return float(self.base.weights[idx, 0] @ w) + float(self.base.bias[0])
+        if self.embed.ngram_offensive is not None:
+            partner, partner_bias = self.embed.ngram_offensive
+            logit = float(partner[idx] @ w) + partner_bias
+        else:
+            logit = float(self.base.weights[idx, 0] @ w) + float(self.base.bias[0])
         p_emb = _sigmoid(float(self.embed.raw(vec)[0]))
         mix = self.embed.mix["offensive"]
         p = (1 - mix) * _sigmoid(logit) + mix * p_emb

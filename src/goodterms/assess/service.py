@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, select
 
 from goodterms.app import Goodterms
 from goodterms.assess import analytic
-from goodterms.assess.cache import fill_tone, read_portfolio, save_portfolio
+from goodterms.assess.cache import read_portfolio, save_portfolio
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.data import ClientFacts, Context, PortfolioStats
 from goodterms.assess.evidence import load_evidence
@@ -25,6 +25,7 @@ from goodterms.assess.load import Scope, ledger_start, load_facts, load_facts_at
 from goodterms.assess.verdict import Verdict, advice, verdict
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
+from goodterms.tone_service import fill_tone
 
 
 class UnknownClient(NotFound):
@@ -135,7 +136,7 @@ def assess(
     moment = as_of or datetime.now(UTC)
     wanted_ids = [find_client(app, client)] if client is not None else None
     if fill:
-        fill_tone(app.engine, tz=biz.timezone, client_ids=wanted_ids)
+        fill_tone(engine=app.engine, client_ids=wanted_ids, embed=app.settings.text.embed)
     with _reader(app, settings, whole=wanted_ids is None) as conn:
         first_at = min(ledger_start(conn, wanted_ids) or moment, moment)
         scope = Scope(

@@ -35,7 +35,7 @@ def mark_command(
 def learn_command() -> None:
     """Refit the business's tone model on all staff marks; tone labels are then read again."""
     gt = open_app()
-    counts = learn_from_marks(engine=gt.engine)
+    counts = learn_from_marks(engine=gt.engine, embed=gt.settings.text.embed)
     if not counts["marks"]:
         fail("no marked messages yet: mark some with `goodterms tone mark CONTACT_ID --rude/--not-rude`")
     say(
@@ -50,5 +50,5 @@ def fill_command(
 ) -> None:
     """Label the tone of inbound messages that have none yet (with the business's model, if any)."""
     gt = open_app()
-    done = fill_tone(engine=gt.engine, batch=batch)
+    done = fill_tone(engine=gt.engine, batch=batch, embed=gt.settings.text.embed)
     say(f"labelled {done} messages")

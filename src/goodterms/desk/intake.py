@@ -78,7 +78,7 @@ class IntakeResult:
 class _Reading:
     """What intake reads from a message at once: its language and any deadline asked for.
 
-    Tone is left to ``assess.cache.fill_tone``, which labels stored messages in batches before an
+    Tone is left to ``tone_service.fill_tone``, which labels stored messages in batches before an
     assessment, so the tone model stays off the path that answers the client.
     """
 

@@ -121,7 +121,7 @@ def fill_tone(
 
     if batch < 1:
         raise ValueError("batch must be at least 1")
-    model = reading_model(engine=engine, embed=embed)
+    model: ToneModel | None = None  # loaded once there is something to read: most assessments find nothing
     done = 0
     last_id = 0
     while True:
@@ -141,6 +141,8 @@ def fill_tone(
             ).all()
             if not rows:
                 return done
+            if model is None:
+                model = reading_model(engine=engine, embed=embed)
             for contact_id, text in rows:
                 # Only the tone is stored, which does not depend on when the message was sent.
                 tone = analyze(text or "", model=model).tone

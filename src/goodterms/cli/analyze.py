@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from goodterms.cli.app import app
+
+if TYPE_CHECKING:
+    from goodterms.text import ToneModel
 
 
 def _parse_at(value: str | None, tz: str) -> datetime | None:
@@ -25,10 +28,23 @@ def _parse_at(value: str | None, tz: str) -> datetime | None:
     return moment
 
 
-def _one(text: str, lang: str | None, at: str | None, tz: str) -> dict[str, Any]:
+def _one(text: str, lang: str | None, at: str | None, tz: str, model: ToneModel) -> dict[str, Any]:
     from goodterms.text import analyze
 
-    return analyze(text, lang=lang, at=_parse_at(at, tz) or datetime.now(UTC), tz=tz).to_json()
+    return analyze(text, lang=lang, at=_parse_at(at, tz) or datetime.now(UTC), tz=tz, model=model).to_json()
+
+
+def _model(name: str) -> ToneModel:
+    """Return the shipped tone model of a path; asking for the embedding path without its extra is an error."""
+    from goodterms.text import load_default_model
+    from goodterms.text.embed import EmbedUnavailable
+
+    if name not in ("default", "embed"):
+        raise typer.BadParameter("use default or embed", param_hint="--model")
+    try:
+        return load_default_model(embed=name == "embed")
+    except EmbedUnavailable as exc:
+        raise typer.BadParameter(str(exc), param_hint="--model") from exc
 
 
 def _line_request(line: str) -> tuple[str, str | None, str | None]:
@@ -73,17 +89,23 @@ def analyze_command(
     at: str | None = typer.Option(None, "--at", help="When the message was sent, ISO time (default: now)."),
     tz: str = typer.Option("UTC", "--tz", help="IANA time zone for deadlines such as 'tomorrow morning'."),
     fmt: str = typer.Option("json", "--format", help="json or table."),
+    model_name: str = typer.Option(
+        "default",
+        "--model",
+        help="Tone model: default (fast) or embed (adds sentence embeddings; needs goodterms[embed]).",
+    ),
 ) -> None:
     """Analyse client messages: language, tone, discount asks and deadline demands."""
     if fmt not in ("json", "table"):
         raise typer.BadParameter("use json or table", param_hint="--format")
     if lang is not None and lang not in ("th", "et", "en"):
         raise typer.BadParameter("use th, et or en", param_hint="--lang")
+    model = _model(model_name)
     rows: list[tuple[str, dict[str, Any]]] = []
     bad = 0
     if text != "-":
         try:
-            rows.append((text, _one(text, lang, at, tz)))
+            rows.append((text, _one(text, lang, at, tz, model)))
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
     else:
@@ -92,7 +114,7 @@ def analyze_command(
                 continue
             try:
                 body, line_lang, line_at = _line_request(line)
-                result = _one(body, line_lang or lang, line_at or at, tz)
+                result = _one(body, line_lang or lang, line_at or at, tz, model)
             except ValueError as exc:  # json.JSONDecodeError is a ValueError
                 bad += 1
                 body, result = line.strip(), {"error": f"line {number}: {exc}"}

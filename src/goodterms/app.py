@@ -12,6 +12,7 @@ from goodterms.assess.config import AssessSettings
 from goodterms.calendar import BusinessCalendar
 from goodterms.ledger import models as m
 from goodterms.ledger.db import make_engine, migrate, resolve_url
+from goodterms.ledger.request_state import RequestPolicy, business_from_record
 from goodterms.settings import BusinessSettings, Settings, load_settings
 
 #: Blob that holds the assessment settings saved from the web app.
@@ -58,18 +59,11 @@ class Goodterms:
             row = session.scalars(select(m.Business).order_by(m.Business.id).limit(1)).first()
         if row is None:
             return self.settings.business
-        return BusinessSettings(
-            name=row.name,
-            timezone=row.timezone,
-            currency=row.currency,
-            language=row.language,
-            email=row.email,
-            hours={day: [(s[0], s[1]) for s in spans] for day, spans in row.hours.items()},
-            holidays=list(row.holidays),
-            target_hourly_rate=row.target_hourly_rate,
-            response_target_hours=row.response_target_hours or self.settings.business.response_target_hours,
-            exchange_rates={**self.settings.business.exchange_rates, **(row.exchange_rates or {})},
-        )
+        return business_from_record(row, self.settings.business)
+
+    def request_policy(self) -> RequestPolicy:
+        """Return how imported requests are settled: the desk's reference prefix, the business defaults."""
+        return RequestPolicy(prefix=self.settings.desk.reference_prefix, business=self.settings.business)
 
     def calendar(self) -> BusinessCalendar:
         """Return the business's opening-hours calendar."""

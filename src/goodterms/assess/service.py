@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from goodterms.app import Goodterms
 from goodterms.assess import analytic
@@ -24,13 +24,9 @@ from goodterms.assess.health import score
 from goodterms.assess.load import Scope, ledger_start, load_facts, load_facts_at
 from goodterms.assess.verdict import Verdict, advice, verdict
 from goodterms.gcpause import gc_paused
-from goodterms.ledger import models as m
-from goodterms.ledger.queries import NotFound
+from goodterms.ledger.queries import UnknownClient as UnknownClient
+from goodterms.ledger.queries import find_client as lookup_client
 from goodterms.tone_service import fill_tone
-
-
-class UnknownClient(NotFound):
-    """No client has that id or name."""
 
 
 @dataclass(frozen=True)
@@ -99,16 +95,9 @@ def month_ends(as_of: datetime, months: int, tz: Any) -> list[datetime]:
 
 
 def find_client(app: Goodterms, key: str) -> int:
-    """Return the database id of a client given by source id or by name."""
-    with app.engine.connect() as conn:
-        found = conn.execute(select(m.Client.id).where(m.Client.ext_id == key)).first()  # unique index
-        if found is None:
-            found = conn.execute(
-                select(m.Client.id).where(func.lower(m.Client.name) == key.lower()).order_by(m.Client.id)
-            ).first()
-    if found is None:
-        raise UnknownClient(f"no client with id or name {key!r}")
-    return int(found[0])
+    """Return the database id of a client given by source id or by name (``ledger.queries.find_client``)."""
+    with app.sessions() as session:
+        return lookup_client(session, key).id
 
 
 def assess(

@@ -55,10 +55,19 @@ def import_command(
                             preset=preset,
                             business_email=business_email,
                             progress=advance,
+                            policy=gt.request_policy(),
                         )
                     )
             else:
-                results.append(import_path(gt.engine, path, preset=preset, business_email=business_email))
+                results.append(
+                    import_path(
+                        gt.engine,
+                        path,
+                        preset=preset,
+                        business_email=business_email,
+                        policy=gt.request_policy(),
+                    )
+                )
         except ImportProblem as exc:
             failed = True
             say(f"error: {exc} — nothing from this file was stored")
@@ -153,7 +162,7 @@ def demo_command(
         for event in events:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
     try:
-        result = import_path(gt.engine, target)
+        result = import_path(gt.engine, target, policy=gt.request_policy())
     except ImportProblem as exc:
         fail(str(exc))
     say(

@@ -8,6 +8,8 @@ from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from goodterms.ledger import models as m
+from goodterms.ledger.queries import UnknownClient
+from goodterms.ledger.queries import find_client as lookup_client
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,11 @@ class AddressBook:
 
 
 def client_by_ref(*, session: Session, ref: str) -> m.Client | None:
-    """Return a client by its ledger ext_id, numeric id or e-mail address."""
-    client = session.scalars(select(m.Client).where(m.Client.ext_id == ref)).first()
+    """Return a client by its ledger ext_id or name (``ledger.queries.find_client``), numeric id or e-mail address."""
+    try:
+        client: m.Client | None = lookup_client(session, ref)
+    except UnknownClient:
+        client = None
     if client is None and ref.isdigit():
         client = session.get(m.Client, int(ref))
     if client is None and "@" in ref:

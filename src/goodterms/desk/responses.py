@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from goodterms.calendar import BusinessCalendar
 from goodterms.desk import promise as pr
 from goodterms.ledger import models as m
+from goodterms.ledger.request_state import status_after_reply
 
 
 def note_breach(
@@ -77,7 +78,7 @@ def answer(
     )
     session.add(reply)
     note_breach(session=session, calendar=calendar, request=request, now=datetime.now(UTC), answered_at=at)
-    request.status = "answered" if resolves else request.status
+    request.status = status_after_reply(request.status, resolves)
     session.flush()
     return reply
 

@@ -24,6 +24,7 @@ from goodterms.ledger.importers.calls import parse_calls, phone_key
 from goodterms.ledger.importers.jsonl import ParsedEvent, parse_line, parse_stream
 from goodterms.ledger.importers.mail import ParsedMail, parse_mail
 from goodterms.ledger.problems import ImportProblem
+from goodterms.ledger.request_state import RequestPolicy, settle_requests
 from goodterms.ledger.store import ImportCounts, Writer, table_of
 
 Progress = Callable[[int], None]
@@ -129,20 +130,40 @@ def write_events(
     kind: str,
     sha: Callable[[], str],
     unmatched: list[dict[str, Any]] | None = None,
+    policy: RequestPolicy | None = None,
 ) -> ImportCounts:
-    """Store parsed events (and what matched no client) in one transaction; on any problem nothing is."""
+    """Store parsed events (and what matched no client) in one transaction; on any problem nothing is.
+
+    Every request the file touches (itself, a reply to it, a contact about it) is then settled as
+    the desk would have it (``request_state``): answered when replied to, with a reference and a promise.
+    """
+    touched: set[str] = set()
     with engine.begin() as conn:
         writer = Writer(conn, path)
-        writer.add_many(events)
+        writer.add_many(_noting_requests(events, touched))
         writer.flush()
         if unmatched:
             _store_unmatched(conn, unmatched)
         run_id = _record_run(conn, path, kind, sha(), writer.counts)
         writer.finish(run_id)
+        settle_requests(conn, touched, policy or RequestPolicy())
         return writer.counts
 
 
-def import_jsonl(engine: Engine, path: Path, *, progress: Progress | None = None) -> ImportResult:
+def _noting_requests(events: Iterable[ParsedEvent], touched: set[str]) -> Iterator[ParsedEvent]:
+    """Pass events through, noting the source id of every request they create or refer to."""
+    for parsed in events:
+        event = parsed.event
+        if event.type == "request":
+            touched.add(event.id)
+        elif (ref := getattr(event, "request", None)) is not None:
+            touched.add(ref)
+        yield parsed
+
+
+def import_jsonl(
+    engine: Engine, path: Path, *, progress: Progress | None = None, policy: RequestPolicy | None = None
+) -> ImportResult:
     """Import one JSON Lines file of ledger events."""
     name = str(path)
     try:
@@ -153,18 +174,29 @@ def import_jsonl(engine: Engine, path: Path, *, progress: Progress | None = None
         reader = _HashingReader(raw, progress)
         stream = io.BufferedReader(reader, buffer_size=1 << 20)
         counts = write_events(
-            engine, parse_stream(stream, name), path=name, kind="jsonl", sha=reader.sha.hexdigest
+            engine,
+            parse_stream(stream, name),
+            path=name,
+            kind="jsonl",
+            sha=reader.sha.hexdigest,
+            policy=policy,
         )
     return ImportResult(name, "jsonl", counts)
 
 
 def import_event_dicts(
-    engine: Engine, events: Iterable[dict[str, Any]], *, name: str = "<events>"
+    engine: Engine,
+    events: Iterable[dict[str, Any]],
+    *,
+    name: str = "<events>",
+    policy: RequestPolicy | None = None,
 ) -> ImportResult:
     """Import events given as dicts (the demo and tests use this; same path as a file)."""
 
     parsed = _validated(enumerate(events, start=1), name)
-    counts = write_events(engine, parsed, path=name, kind="jsonl", sha=hashlib.sha256().hexdigest)
+    counts = write_events(
+        engine, parsed, path=name, kind="jsonl", sha=hashlib.sha256().hexdigest, policy=policy
+    )
     return ImportResult(name, "jsonl", counts)
 
 
@@ -374,13 +406,14 @@ def import_path(
     preset: str | None = None,
     business_email: str | None = None,
     progress: Progress | None = None,
+    policy: RequestPolicy | None = None,
 ) -> ImportResult:
-    """Import one path with the importer its kind calls for."""
+    """Import one path with the importer its kind calls for (``policy``: how imported requests are settled)."""
     if not path.exists():
         raise ImportProblem(str(path), None, None, "no such file or directory")
     kind = detect_kind(path)
     if kind == "jsonl":
-        return import_jsonl(engine, path, progress=progress)
+        return import_jsonl(engine, path, progress=progress, policy=policy)
     if kind == "calls":
         return import_calls(engine, path, preset=preset, progress=progress)
     return import_mail(engine, path, business_email=business_email, progress=progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -16,13 +17,37 @@ class NotFound(LookupError):
     """A client (or record) named on the command line does not exist."""
 
 
+class UnknownClient(NotFound):
+    """No client has that id or name."""
+
+
+def name_key(name: str) -> str:
+    """Return a name as lookups compare it: Unicode-normalised, case-folded, spaces collapsed.
+
+    Done in Python, not with the database's ``lower()``: SQLite's folds ASCII only, so "OÜ" and
+    "oü" would differ there and match on PostgreSQL.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def find_client(session: Session, ref: str) -> m.Client:
-    """Find a client by source id, else by exact name (case-insensitive)."""
+    """Find a client by source id, else by name (any case, any script); the one lookup every door uses."""
     client = session.scalars(select(m.Client).where(m.Client.ext_id == ref)).first()
     if client is None:
-        client = session.scalars(select(m.Client).where(func.lower(m.Client.name) == ref.lower())).first()
+        client = session.scalars(select(m.Client).where(m.Client.name == ref).order_by(m.Client.id)).first()
     if client is None:
-        raise NotFound(f"no client with id or name {ref!r}")
+        key = name_key(ref)
+        found = next(
+            (
+                cid
+                for cid, name in session.execute(select(m.Client.id, m.Client.name).order_by(m.Client.id))
+                if name_key(name) == key
+            ),
+            None,
+        )
+        client = session.get(m.Client, found) if found is not None else None
+    if client is None:
+        raise UnknownClient(f"no client with id or name {ref!r}")
     return client
 
 

@@ -14,20 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
-from goodterms.ledger.queries import NotFound
-
-
-class UnknownClient(NotFound):
-    """No client with that id or name."""
-
-
-def find_client(session: Session, key: str) -> m.Client:
-    """Return the client by ext_id, else by exact name."""
-    row = session.scalars(select(m.Client).where(m.Client.ext_id == key)).first()
-    row = row or session.scalars(select(m.Client).where(m.Client.name == key)).first()
-    if row is None:
-        raise UnknownClient(f"no client with id or name {key!r}")
-    return row
+from goodterms.ledger.queries import UnknownClient as UnknownClient
+from goodterms.ledger.queries import find_client as find_client
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,12 @@ from tests.factories import business, client
 
 NAMES = ["Kalamaja Kohvik OÜ", "ÕUNAAED MTÜ", "บริษัท สยาม จำกัด", "Straße GmbH"]
 ASKED = {
-    "Kalamaja Kohvik OÜ": ["Kalamaja Kohvik OÜ", "kalamaja kohvik oü", "KALAMAJA KOHVIK OÜ", " kalamaja  kohvik oü "],
+    "Kalamaja Kohvik OÜ": [
+        "Kalamaja Kohvik OÜ",
+        "kalamaja kohvik oü",
+        "KALAMAJA KOHVIK OÜ",
+        " kalamaja  kohvik oü ",
+    ],
     "ÕUNAAED MTÜ": ["õunaaed mtü", "Õunaaed Mtü"],
     "บริษัท สยาม จำกัด": ["บริษัท สยาม จำกัด"],
     "Straße GmbH": ["STRASSE GMBH", "strasse gmbh"],

@@ -24,9 +24,10 @@ def test_the_legal_client_asking_for_freebies_again_after_a_free_trial(engine: E
     assert found.severity == "high"  # three asks (medium), one after a grant: one step worse
     assert codes(result, "law")["thin_margin"] == "medium"  # 10,800 THB over 27 h = 400/h, half the target
     law = one(result, "law")
-    # At half the revenue his weekly calls cost twice the median per THB: staff_strain low (7 points).
-    assert codes(result, "law")["staff_strain"] == "low"
-    assert law.health == 100 - 6 * 3 - 7 * 2 - 7 * 1
+    # His weekly ten-minute calls in office hours strain nobody: the thin margin is a money finding,
+    # not staff strain (it used to be counted twice, as call minutes per revenue, with no evidence).
+    assert "staff_strain" not in codes(result, "law")
+    assert law.health == 100 - 6 * 3 - 7 * 2
     assert law.verdict == "renegotiate"
     assert {"review_price_scope", "be_firm_time_price"} <= {a["key"] for a in law.advice}
 

@@ -20,4 +20,6 @@ def test_much_non_billable_work_is_unpaid_time(engine: Engine) -> None:
     assert found.measures["unpaid_share"] == round(51 / 75, 3)
     assert found.measures["portfolio_median_share"] == round(3 / 27, 3)
     assert found.severity == "high"
-    assert {e.type for e in found.evidence} == {"work"}
+    # Cited: the 12 non-billable work logs and the 24 contacts whose handling time counts.
+    assert {e.type for e in found.evidence} == {"work", "contact"}
+    assert found.measures["evidence_total"] == 12 + 24

@@ -37,7 +37,7 @@ class AssessSettings(BaseModel):
     # Portfolio-relative ratios share these levels unless a flag has its own.
     ratio_levels: Levels = Field(
         default_factory=lambda: _levels(2.0, 3.0, 5.0),
-        description="Multiples of the median client at which over_contact, staff_strain and controlling "
+        description="Multiples of the median client at which over_contact and controlling "
         "become low, medium and high.",
     )
     over_contact_min_per_week: float = Field(
@@ -105,6 +105,14 @@ class AssessSettings(BaseModel):
         default_factory=lambda: _levels(0.25, 0.4, 0.6),
         description="Share of the client's inbound calls missed or avoided by staff, per severity.",
     )
+    long_call_minutes: float = Field(
+        20.0, description="A call taken from the client this long or longer counts toward staff_strain."
+    )
+    strained_calls: Levels = Field(
+        default_factory=lambda: _levels(4, 8, 15),
+        description="Hard calls staff took (long or hostile; one outside office hours counts twice), per "
+        "severity of staff_strain.",
+    )
     missed_call_min_count: int = Field(
         3, description="Missed calls count toward staff_strain from this many."
     )
@@ -156,7 +164,11 @@ class AssessSettings(BaseModel):
         "high) of the 100 health points.",
     )
     let_go_below: float = Field(45.0, description="Health below this: verdict let_go.")
-    renegotiate_below: float = Field(70.0, description="Health below this (or a money flag): renegotiate.")
+    renegotiate_below: float = Field(
+        70.0,
+        description="Health below this, lost mostly through money flags (or a money flag at medium): "
+        "renegotiate; lost mostly through behaviour: set_boundaries.",
+    )
     boundaries_below: float = Field(
         90.0, description="Health below this (or a behaviour flag): set_boundaries."
     )

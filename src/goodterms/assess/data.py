@@ -59,6 +59,10 @@ class ClientFacts:
     call_min: float = 0.0
     inbound_calls: int = 0
     missed_calls: int = 0
+    long_calls: int = 0  # inbound calls taken of long_call_minutes or more
+    late_calls: int = 0  # of the hard calls, those taken outside office hours
+    hostile_calls: int = 0  # inbound calls taken that were hostile (read or marked)
+    strained_calls: int = 0  # hard calls: inbound calls taken that were long or hostile (each once)
     notes: int = 0
     negative_notes: int = 0
     concession_asks: int = 0

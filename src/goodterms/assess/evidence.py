@@ -12,8 +12,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
 
 from goodterms.assess.findings import Evidence
-from goodterms.assess.load import Scope, from_epoch
-from goodterms.assess.sql import Moments, contact_sql, epoch, hostile_message, in_clients
+from goodterms.assess.load import Scope, from_epoch, handling_seconds
+from goodterms.assess.sql import (
+    Moments,
+    contact_sql,
+    epoch,
+    hostile_message,
+    in_clients,
+    strained_call_parts,
+)
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
@@ -90,7 +97,15 @@ def load_evidence(conn: Connection, *, scope: Scope, wanted: Mapping[int, set[st
     return found
 
 
-CONTACT_CODES = ("over_contact", "after_hours", "hostile_tone", "staff_strain", "slow_response")
+CONTACT_CODES = (
+    "over_contact",
+    "after_hours",
+    "hostile_tone",
+    "staff_strain",
+    "slow_response",
+    "unpaid_time",
+    "thin_margin",
+)
 
 
 def _contact_evidence(
@@ -116,12 +131,17 @@ def _contact_evidence(
         client_ids=clients,
     )
     counted_in = sql.inbound & sql.counted & ~sql.chase
+    handled = (handling_seconds(scope.settings) > 0) & ~(sql.inbound & sql.chase)
     conditions = {
         "over_contact": counted_in,
         "after_hours": counted_in & ~sql.open,
         "hostile_tone": sql.inbound & hostile_message(c),
-        "staff_strain": sql.inbound & (c.channel == "call") & c.answered.is_(False),
+        "staff_strain": (sql.inbound & (c.channel == "call") & c.answered.is_(False))
+        | strained_call_parts(sql, scope.settings)[-1],
         "slow_response": sql.inbound & sql.chase,
+        # contact handling is time spent (unpaid, and in the hourly rate), chases excluded as in the sums
+        "unpaid_time": handled,
+        "thin_margin": handled,
     }
     relevant = {code: conditions[code] & in_clients(c.client_id, ids) for code, ids in by_code.items()}
     base = (

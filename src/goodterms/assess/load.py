@@ -33,6 +33,7 @@ from goodterms.assess.sql import (
     first_resolved,
     hostile_message,
     in_clients,
+    strained_call_parts,
     toned_message,
 )
 from goodterms.calendar import BusinessCalendar
@@ -188,7 +189,7 @@ def _span(values: dict[str, Any], first: int | None, last: int | None) -> None:
     values["last_s"] = max(values.get("last_s", last), int(last))
 
 
-def _handling_s(settings: AssessSettings) -> ColumnElement[Any]:
+def handling_seconds(settings: AssessSettings) -> ColumnElement[Any]:
     """Staff seconds a contact took: a call's or meeting's length, a message's configured minutes (whole seconds)."""
     c = m.Contact
     return case(
@@ -211,8 +212,9 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
     sql = contact_sql(
         moments=mo, first_at=scope.first_at, settings=cfg, calendar=scope.calendar, client_ids=ids
     )
-    handling = _handling_s(cfg)
+    handling = handling_seconds(cfg)
     inbound, counted, chase = sql.inbound, sql.inbound & sql.counted, sql.inbound & sql.chase
+    taken = strained_call_parts(sql, cfg)
     call, hostile, toned, recent = (
         c.channel == "call",
         hostile_message(c),
@@ -235,6 +237,7 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             count_if(inbound & hostile),
             count_if(inbound & toned & recent),
             count_if(inbound & hostile & recent),
+            *[count_if(part) for part in taken],
             count_if(counted & chase),
             func.sum(case((counted & chase, sql.slot_weight()), else_=0)),
             func.sum(case((chase, handling), else_=0)),
@@ -243,9 +246,20 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
         .where(c.at < mo.as_of, in_clients(c.client_id, ids))
         .group_by(*mo.group, c.client_id)
     )
-    names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent"]
+    names = [
+        "inbound_calls",
+        "missed_calls",
+        "toned",
+        "hostile",
+        "toned_recent",
+        "hostile_recent",
+        "long_calls",
+        "late_calls",
+        "hostile_calls",
+        "strained_calls",
+    ]
     for k, cid, handled, call_s, first, last, n, slots, *rest in conn.execute(query):
-        chases, chase_slots, chase_s = (int(v or 0) for v in rest[6:])
+        chases, chase_slots, chase_s = (int(v or 0) for v in rest[len(names) :])
         after = int(slots or 0) - chase_slots
         values = acc[(k, cid)]
         values.update(
@@ -256,7 +270,7 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             late_night=after // LATE_UNIT,
             chases=chases,
         )
-        values.update({name: int(value or 0) for name, value in zip(names, rest[:6], strict=True)})
+        values.update({name: int(value or 0) for name, value in zip(names, rest[: len(names)], strict=True)})
         _span(values, first, last)
 
 

@@ -23,8 +23,9 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "already getting one; {value} given away ({share}% of revenue).",
         "hostile_tone": "{hostile} of {name}'s {toned} messages were hostile ({share}%), {recent} of them "
         "in the last {days} days.",
-        "staff_strain": "{name}'s calls take {call_min} staff minutes per 1,000 of revenue ({ratio}× typical); "
-        "{missed} calls missed or avoided; {notes} negative staff notes.",
+        "staff_strain": "Staff took {strained} hard calls from {name} ({long} of {long_min}+ minutes, {hostile} "
+        "hostile, {late} of them outside office hours); {missed} of {calls} calls missed or avoided; {notes} "
+        "negative staff notes.",
         "unresponsive": "{name} left {unanswered} of {asks} approval and feedback asks unanswered; median wait "
         "{median} days, longest {longest} days, {delay} days of delay caused.",
         "controlling": "{name} needs {per_delivery} approval rounds and change requests per delivery, "
@@ -47,8 +48,9 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "pärast seda, kui oli juba saanud; ära antud {value} ({share}% tulust).",
         "hostile_tone": "{name} {toned} sõnumist {hostile} olid vaenulikud ({share}%), neist {recent} "
         "viimase {days} päeva jooksul.",
-        "staff_strain": "Kliendi {name} kõned võtavad {call_min} töötajaminutit 1000 tuluühiku kohta "
-        "({ratio}× tüüpilisest); {missed} kõnet jäi vastamata; {notes} negatiivset töötajate märget.",
+        "staff_strain": "Töötajad võtsid kliendilt {name} vastu {strained} rasket kõnet ({long} vähemalt "
+        "{long_min} minutit, {hostile} vaenulikku, neist {late} väljaspool tööaega); {calls} kõnest {missed} jäi "
+        "vastamata või välditi; {notes} negatiivset töötajate märget.",
         "unresponsive": "{name} jättis {asks} kinnitus- ja tagasisidepalvest {unanswered} vastuseta; ooteaja "
         "mediaan {median} päeva, pikim {longest} päeva, põhjustatud viivitus {delay} päeva.",
         "controlling": "{name} vajab iga tarne kohta {per_delivery} kinnitusvooru ja muudatussoovi, "
@@ -71,8 +73,9 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "มูลค่าที่ให้ไป {value} ({share}% ของรายได้)",
         "hostile_tone": "ข้อความของ {name} {hostile} จาก {toned} ข้อความมีน้ำเสียงก้าวร้าว ({share}%) "
         "ในจำนวนนี้ {recent} ข้อความอยู่ใน {days} วันล่าสุด",
-        "staff_strain": "การโทรของ {name} ใช้เวลาพนักงาน {call_min} นาทีต่อรายได้ 1,000 ({ratio} เท่าของลูกค้าทั่วไป) "
-        "สายที่ไม่ได้รับหรือหลีกเลี่ยง {missed} สาย บันทึกเชิงลบของพนักงาน {notes} รายการ",
+        "staff_strain": "พนักงานรับสายที่หนักจาก {name} {strained} สาย (ยาว {long_min} นาทีขึ้นไป {long} สาย "
+        "ก้าวร้าว {hostile} สาย ในจำนวนนี้นอกเวลาทำการ {late} สาย) ไม่ได้รับหรือหลีกเลี่ยง {missed} จาก {calls} สาย "
+        "บันทึกเชิงลบของพนักงาน {notes} รายการ",
         "unresponsive": "{name} ไม่ตอบคำขออนุมัติหรือความเห็น {unanswered} จาก {asks} ครั้ง รอเฉลี่ย (มัธยฐาน) "
         "{median} วัน นานที่สุด {longest} วัน ทำให้งานล่าช้ารวม {delay} วัน",
         "controlling": "{name} ต้องอนุมัติและขอแก้ไข {per_delivery} รอบต่องานที่ส่งมอบ มากกว่าลูกค้าทั่วไป {ratio} เท่า",

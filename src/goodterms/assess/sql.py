@@ -258,6 +258,22 @@ def hostile_message(c: Any) -> ColumnElement[bool]:
     return condition
 
 
+def strained_call_parts(sql: ContactSql, settings: AssessSettings) -> tuple[ColumnElement[bool], ...]:
+    """Return (long, late, hostile, hard): inbound calls staff took that wear them down.
+
+    Strain on staff, not contact volume (over_contact and after_hours count that): a *hard* call is one
+    taken of ``long_call_minutes`` or more, or one that was hostile; ``late`` is a hard call taken
+    outside office hours (it counts twice). A short call out of hours is after_hours' business alone.
+    staff_strain counts these and the calls missed or avoided, and cites each of them as evidence.
+    """
+    c = m.Contact
+    taken = sql.inbound & (c.channel == "call") & c.answered.is_(True)
+    long = c.duration_s >= round(settings.long_call_minutes * 60)
+    hostile = hostile_message(c)
+    hard = taken & (long | hostile)
+    return taken & long, hard & ~sql.open, taken & hostile, hard
+
+
 def toned_message(c: Any) -> ColumnElement[bool]:
     """Say whether a contact's tone is known: read from its text, given by the import, or marked by staff."""
     condition: ColumnElement[bool] = c.tone.is_not(None) | c.staff_mark.in_((m.MARK_RUDE, m.MARK_NOT_RUDE))

@@ -1,9 +1,11 @@
 """The verdict (keep, set_boundaries, renegotiate, let_go) and the advice that comes with it.
 
 Rules, in order: let_go when health is below ``let_go_below`` or ``let_go_high_flags`` findings are
-high; renegotiate when health is below ``renegotiate_below`` or a money flag is at least medium;
-set_boundaries when health is below ``boundaries_below`` or a behaviour flag is at least medium;
-else keep. Advice keys are stable; texts come in the business's language.
+high; renegotiate when a money flag is at least medium, or when health is below ``renegotiate_below``
+and money findings cost at least as many health points as behaviour findings; set_boundaries when
+health is below ``boundaries_below`` or a behaviour flag is at least medium; else keep. A client whose
+health fell mostly through behaviour (the over-communicator: contact volume, late calls) needs
+boundaries first, not a new price. Advice keys are stable; texts come in the business's language.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Literal
 from goodterms.assess import messages as msg
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.findings import Finding
+from goodterms.assess.health import contribution
 
 Verdict = Literal["keep", "set_boundaries", "renegotiate", "let_go"]
 
@@ -44,12 +47,21 @@ def _at_least_medium(findings: Sequence[Finding], codes: Sequence[str]) -> bool:
     return any(f.code in codes and f.severity != "low" for f in findings)
 
 
+def _points(findings: Sequence[Finding], codes: Sequence[str], settings: AssessSettings) -> float:
+    return -sum(contribution(f, settings) for f in findings if f.code in codes)
+
+
 def verdict(health: int, findings: Sequence[Finding], settings: AssessSettings) -> Verdict:
     """Return the verdict for a client's health and findings."""
     highs = sum(1 for f in findings if f.severity == "high")
     if health < settings.let_go_below or highs >= settings.let_go_high_flags:
         return "let_go"
-    if health < settings.renegotiate_below or _at_least_medium(findings, settings.money_flags):
+    mostly_money = _points(findings, settings.money_flags, settings) >= _points(
+        findings, settings.behaviour_flags, settings
+    )
+    if (health < settings.renegotiate_below and mostly_money) or _at_least_medium(
+        findings, settings.money_flags
+    ):
         return "renegotiate"
     if health < settings.boundaries_below or _at_least_medium(findings, settings.behaviour_flags):
         return "set_boundaries"

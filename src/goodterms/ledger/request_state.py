@@ -21,6 +21,7 @@ from goodterms.calendar import BusinessCalendar
 from goodterms.desk.promise import promised_at, response_target
 from goodterms.desk.threading import format_reference
 from goodterms.ledger import models as m
+from goodterms.ledger.store import table_of
 from goodterms.settings import BusinessSettings
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
@@ -93,7 +94,7 @@ def settle_requests(conn: Connection, ext_ids: Iterable[str], policy: RequestPol
     for i in range(0, len(wanted), _CHUNK):
         changes.extend(_settle_chunk(conn, wanted[i : i + _CHUNK], policy.prefix, biz, calendar))
     if changes:
-        table = m.Request.__table__
+        table = table_of(m.Request)
         conn.execute(
             update(table)
             .where(table.c.id == bindparam("_id"))
@@ -134,7 +135,7 @@ def _settle_chunk(
     )
     out: list[dict[str, Any]] = []
     for row in rows:
-        at = _aware(row.at)
+        at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=UTC)
         status = settled_status(row.status, at, _aware(inbound.get(row.id)), _aware(replied.get(row.id)))
         promised = _aware(row.promised_at)
         if promised is None:

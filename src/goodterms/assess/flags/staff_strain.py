@@ -1,4 +1,10 @@
-"""staff_strain: staff time on the client's calls against revenue, missed or avoided calls, negative notes."""
+"""staff_strain: strain on staff — hard calls taken, calls missed or avoided, negative staff notes.
+
+Not a second count of contact volume (over_contact and after_hours are that): a *hard call* is an
+inbound call staff took that was long (``long_call_minutes``) or hostile; one taken outside office
+hours counts twice. Every count here is cited as evidence: the hard and the missed calls, and the
+negative notes.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +17,11 @@ CODE = "staff_strain"
 
 
 def check(facts: ClientFacts, ctx: Context) -> Finding | None:
-    """Flag a client who wears staff down: long calls for the money, calls avoided, negative notes."""
-    cfg, port = ctx.settings, ctx.portfolio
-    by_calls = (
-        ratio(facts.call_min_per_1000, port.call_min_per_1000)
-        if facts.call_min >= 60 and facts.revenue_known
-        else 0.0
-    )
+    """Flag a client who wears staff down: hard calls taken, calls avoided, negative notes."""
+    cfg = ctx.settings
     missed_share = ratio(facts.missed_calls, facts.inbound_calls)
     severity = worst(
-        severity_at_least(by_calls, cfg.ratio_levels),
+        severity_at_least(facts.strained_calls + facts.late_calls, cfg.strained_calls),
         severity_at_least(missed_share, cfg.missed_call_share)
         if facts.missed_calls >= cfg.missed_call_min_count
         else None,
@@ -33,16 +34,21 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         CODE,
         lang,
         name=facts.name,
-        call_min=msg.number(facts.call_min_per_1000, lang, 0),
-        ratio=msg.number(by_calls, lang),
+        strained=facts.strained_calls,
+        long=facts.long_calls,
+        long_min=msg.number(cfg.long_call_minutes, lang, 0),
+        late=facts.late_calls,
+        hostile=facts.hostile_calls,
         missed=facts.missed_calls,
+        calls=facts.inbound_calls,
         notes=facts.negative_notes,
     )
     measures: dict[str, Measure] = {
-        "call_minutes": rounded(facts.call_min, 1),
-        "call_minutes_per_1000_revenue": rounded(facts.call_min_per_1000),
-        "portfolio_median_per_1000_revenue": rounded(port.call_min_per_1000),
-        "ratio_to_median": rounded(by_calls),
+        "strained_calls": facts.strained_calls,
+        "strain_points": facts.strained_calls + facts.late_calls,
+        "long_calls": facts.long_calls,
+        "late_calls_taken": facts.late_calls,
+        "hostile_calls_taken": facts.hostile_calls,
         "inbound_calls": facts.inbound_calls,
         "missed_calls": facts.missed_calls,
         "missed_share": rounded(missed_share, 3),
@@ -50,9 +56,10 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         "negative_notes": facts.negative_notes,
     }
     threshold = {
-        **{f"call_ratio_{k}": v for k, v in thresholds(cfg.ratio_levels).items()},
+        **{f"strained_calls_{k}": v for k, v in thresholds(cfg.strained_calls).items()},
         **{f"missed_share_{k}": v for k, v in thresholds(cfg.missed_call_share).items()},
         **{f"negative_notes_{k}": v for k, v in thresholds(cfg.negative_notes).items()},
         "missed_min_count": cfg.missed_call_min_count,
+        "long_call_minutes": cfg.long_call_minutes,
     }
     return finding(CODE, severity, facts, text, measures, threshold)

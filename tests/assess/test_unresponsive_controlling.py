@@ -4,7 +4,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from tests.assess.builder import assert_healthy_clean, codes, flag, healthy, portfolio, run, t
+from tests.assess.builder import (
+    HEALTHY,
+    assert_healthy_clean,
+    codes,
+    flag,
+    healthy,
+    portfolio,
+    run,
+    t,
+    without,
+)
+from tests.factories import business
 
 
 def test_the_agency_client_who_never_answers_is_unresponsive(engine: Engine) -> None:
@@ -33,7 +44,9 @@ def test_unanswered_asks_wait_until_the_as_of_date(engine: Engine) -> None:
     found = flag(result, "gone", "unresponsive")
     assert found.measures["unanswered"] == 3
     assert found.measures["longest_wait_days"] == 42
-    assert found.measures["delay_days"] == (42 - 3) + (35 - 3) + (28 - 3)
+    # The three waits overlap: work waited on the client from day 1 + 3 days' grace to day 43, 39 days
+    # (summing each ask's wait, 96 days, would be more than the 43 days the relationship lasted).
+    assert found.measures["delay_days"] == 43 - (1 + 3)
 
 
 def test_the_client_who_wants_to_approve_everything_is_controlling(engine: Engine) -> None:
@@ -54,3 +67,16 @@ def test_the_client_who_wants_to_approve_everything_is_controlling(engine: Engin
     assert found.measures["ratio_to_median"] == 7
     assert found.severity == "high"
     assert "unresponsive" not in codes(result, "boss")
+
+
+def test_against_clients_who_need_no_approval_the_summary_says_so_in_words(engine: Engine) -> None:
+    rounds = [
+        {"type": "approval_ask", "id": f"boss-a{n}", "client": "boss", "at": t(7 * n + 3), "kind": "approval"}
+        for n in range(6)
+    ]
+    others = [e for cid in HEALTHY for e in without(healthy(cid), "approval_ask", "approval_answer")]
+    result = run(engine, [business(), *others, *healthy("boss"), *rounds])
+    found = flag(result, "boss", "controlling")
+    assert found.measures["portfolio_median_per_delivery"] == 0
+    assert found.measures["ratio_to_median"] is None  # no multiple of nothing
+    assert "∞" not in found.summary and "typical client needs none" in found.summary

@@ -484,8 +484,8 @@ def _asks(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, ac
         key, client, at, answered_at = (column.astype(np.int64) for column in (key, client, at, answered_at))
         pair = _pairs(key, client)
         unanswered = answered_at == NONE
-        wait = (np.where(unanswered, _as_of_s(mo)[key], answered_at) - at) / 86400.0
-        delay = np.maximum(wait - scope.settings.feedback_grace_days, 0.0)
+        ended = np.where(unanswered, _as_of_s(mo)[key], answered_at)
+        wait = (ended - at) / 86400.0
         approval = kind.astype(object) == "approval"
         order = np.lexsort((wait, pair))
         keys, starts, counts = np.unique(pair[order], return_index=True, return_counts=True)
@@ -494,7 +494,7 @@ def _asks(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, ac
         group = np.searchsorted(keys, pair)
         size = len(keys)
         unanswered_n = np.bincount(group, weights=unanswered, minlength=size)
-        delay_sum = np.bincount(group, weights=delay, minlength=size)
+        delay_sum = _union_days(group, at + round(scope.settings.feedback_grace_days * 86400), ended, size)
         approvals = np.bincount(group, weights=approval, minlength=size)
         for j, one in enumerate(keys.tolist()):
             acc[_unpair(one)].update(
@@ -513,6 +513,30 @@ def _asks(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, ac
     )
     for k, cid, n in conn.execute(changes):
         acc[(k, cid)]["change_requests"] = n
+
+
+def _union_days(
+    group: np.ndarray[Any, Any], start: np.ndarray[Any, Any], end: np.ndarray[Any, Any], size: int
+) -> np.ndarray[Any, Any]:
+    """Return per group the days covered by at least one of its [start, end) intervals (epoch seconds).
+
+    The delay a client caused is the time work waited on them, not the sum of every ask's wait: five
+    asks waiting through the same month are one month of delay, so it never exceeds the relationship.
+    """
+    keep = end > start
+    group, start, end = group[keep], start[keep].astype(np.int64), end[keep].astype(np.int64)
+    if not len(group):
+        return np.zeros(size)
+    order = np.lexsort((start, group))
+    group, start, end = group[order], start[order], end[order]
+    # Running maximum of the ends within each group: groups are sorted, so offsetting each by its
+    # group number times a span larger than any time keeps one group's ends from reaching the next.
+    offset = group.astype(np.int64) << 40
+    reach = np.maximum.accumulate(offset + end) - offset
+    before = np.concatenate(([np.iinfo(np.int64).min], reach[:-1]))
+    before[np.concatenate(([True], group[1:] != group[:-1]))] = np.iinfo(np.int64).min
+    covered = np.maximum(end - np.maximum(start, before), 0)
+    return np.bincount(group, weights=covered / 86400.0, minlength=size)
 
 
 def _invoices(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:

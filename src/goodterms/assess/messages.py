@@ -30,6 +30,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "{median} days, longest {longest} days, {delay} days of delay caused.",
         "controlling": "{name} needs {per_delivery} approval rounds and change requests per delivery, "
         "{ratio}× the typical client.",
+        "controlling:none": "{name} needs {per_delivery} approval rounds and change requests per delivery; "
+        "the typical client needs none.",
         "late_payment_trend": "{name} pays {slope} days later each billing cycle over {cycles} invoices; "
         "{overdue} unpaid invoices are overdue (up to {overdue_days} days).",
         "thin_margin": "{name} brings {rate} per hour of all time spent, against a reference of {reference}.",
@@ -55,6 +57,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "mediaan {median} päeva, pikim {longest} päeva, põhjustatud viivitus {delay} päeva.",
         "controlling": "{name} vajab iga tarne kohta {per_delivery} kinnitusvooru ja muudatussoovi, "
         "{ratio}× tüüpilisest kliendist.",
+        "controlling:none": "{name} vajab iga tarne kohta {per_delivery} kinnitusvooru ja muudatussoovi; "
+        "tüüpiline klient ei vaja ühtegi.",
         "late_payment_trend": "{name} maksab iga arveldusperioodiga {slope} päeva hiljem ({cycles} arve "
         "põhjal); {overdue} tasumata arvet on üle tähtaja (kuni {overdue_days} päeva).",
         "thin_margin": "{name} toob {rate} tunni kohta kogu kulunud ajast, võrdlusalus on {reference}.",
@@ -79,6 +83,7 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "unresponsive": "{name} ไม่ตอบคำขออนุมัติหรือความเห็น {unanswered} จาก {asks} ครั้ง รอเฉลี่ย (มัธยฐาน) "
         "{median} วัน นานที่สุด {longest} วัน ทำให้งานล่าช้ารวม {delay} วัน",
         "controlling": "{name} ต้องอนุมัติและขอแก้ไข {per_delivery} รอบต่องานที่ส่งมอบ มากกว่าลูกค้าทั่วไป {ratio} เท่า",
+        "controlling:none": "{name} ต้องอนุมัติและขอแก้ไข {per_delivery} รอบต่องานที่ส่งมอบ ขณะที่ลูกค้าทั่วไปไม่ต้องเลย",
         "late_payment_trend": "{name} ชำระเงินช้าลง {slope} วันในทุกรอบบิล (จาก {cycles} ใบแจ้งหนี้) "
         "มีใบแจ้งหนี้ค้างชำระเกินกำหนด {overdue} ใบ (นานสุด {overdue_days} วัน)",
         "thin_margin": "{name} สร้างรายได้ {rate} ต่อชั่วโมงของเวลาทั้งหมดที่ใช้ เทียบกับเกณฑ์ {reference}",

@@ -21,8 +21,9 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
     if severity is None:
         return None
     lang = ctx.language
+    # Against a typical client who needs none, a multiple means nothing: say so in words.
     text = msg.summary(
-        CODE,
+        CODE if level != float("inf") else f"{CODE}:none",
         lang,
         name=facts.name,
         per_delivery=msg.number(per_delivery, lang),

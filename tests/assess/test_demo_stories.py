@@ -35,6 +35,12 @@ def test_every_demo_story_is_flagged_and_the_client_we_kept_waiting_is_not(db_ur
     waited = next(c for c, s in stories.items() if s == "kept_waiting")
     assert flags[waited] == set()
     assert any(f["code"] == "slow_response" and f["client"] == waited for f in result["business"]["findings"])
+    # Every finding cites the records behind it, and its summary speaks in figures a person can believe.
+    for found in [f for c in result["clients"] for f in c["flags"]] + result["business"]["findings"]:
+        assert found["evidence"], (found["client"], found["code"])
+        assert "∞" not in found["summary"], found["summary"]
+    verdicts = {stories[c["id"]]: c["verdict"] for c in result["clients"] if stories.get(c["id"])}
+    assert verdicts["over_communicator"] == "set_boundaries"  # boundaries first, not a new price
     healthy = [c for c, s in stories.items() if s is None]
     flagged_healthy = [c for c in healthy if flags[c]]
     assert len(flagged_healthy) <= len(healthy) // 10, flagged_healthy

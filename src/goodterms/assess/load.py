@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import BigInteger, ColumnElement, Connection, and_, case, func, select, type_coerce
 
+from goodterms.assess.arrays import group_min, union_days
 from goodterms.assess.clock import OpenClock
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.data import ClientFacts, InvoiceFact, LateRequest
@@ -399,15 +400,8 @@ def _requests(
         )
     for who, lates in late_by.items():
         acc[who]["late_requests"] = tuple(lates)
-    for one, first_s in zip(*_group_min(pair, at), strict=True):
+    for one, first_s in zip(*group_min(pair, at), strict=True):
         _span(acc[_unpair(one)], int(first_s), int(first_s))
-
-
-def _group_min(keys: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> tuple[list[int], list[int]]:
-    unique, inverse = np.unique(keys, return_inverse=True)
-    mins = np.full(len(unique), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(mins, inverse, values)
-    return unique.tolist(), mins.tolist()
 
 
 def _concessions(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
@@ -494,7 +488,7 @@ def _asks(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, ac
         group = np.searchsorted(keys, pair)
         size = len(keys)
         unanswered_n = np.bincount(group, weights=unanswered, minlength=size)
-        delay_sum = _union_days(group, at + round(scope.settings.feedback_grace_days * 86400), ended, size)
+        delay_sum = union_days(group, at + round(scope.settings.feedback_grace_days * 86400), ended, size)
         approvals = np.bincount(group, weights=approval, minlength=size)
         for j, one in enumerate(keys.tolist()):
             acc[_unpair(one)].update(
@@ -513,30 +507,6 @@ def _asks(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, ac
     )
     for k, cid, n in conn.execute(changes):
         acc[(k, cid)]["change_requests"] = n
-
-
-def _union_days(
-    group: np.ndarray[Any, Any], start: np.ndarray[Any, Any], end: np.ndarray[Any, Any], size: int
-) -> np.ndarray[Any, Any]:
-    """Return per group the days covered by at least one of its [start, end) intervals (epoch seconds).
-
-    The delay a client caused is the time work waited on them, not the sum of every ask's wait: five
-    asks waiting through the same month are one month of delay, so it never exceeds the relationship.
-    """
-    keep = end > start
-    group, start, end = group[keep], start[keep].astype(np.int64), end[keep].astype(np.int64)
-    if not len(group):
-        return np.zeros(size)
-    order = np.lexsort((start, group))
-    group, start, end = group[order], start[order], end[order]
-    # Running maximum of the ends within each group: groups are sorted, so offsetting each by its
-    # group number times a span larger than any time keeps one group's ends from reaching the next.
-    offset = group.astype(np.int64) << 40
-    reach = np.maximum.accumulate(offset + end) - offset
-    before = np.concatenate(([np.iinfo(np.int64).min], reach[:-1]))
-    before[np.concatenate(([True], group[1:] != group[:-1]))] = np.iinfo(np.int64).min
-    covered = np.maximum(end - np.maximum(start, before), 0)
-    return np.bincount(group, weights=covered / 86400.0, minlength=size)
 
 
 def _invoices(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:

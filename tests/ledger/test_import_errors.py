@@ -34,6 +34,17 @@ def _count(engine: Engine, model: type[m.Base]) -> int:
         return int(conn.scalar(select(func.count()).select_from(model)) or 0)
 
 
+def _invoice(fields: str) -> str:
+    return (
+        '{"type": "invoice", "id": "i1", "client": "c1", "number": "1", "issued": "2026-03-01", '
+        '"due": "2026-03-15", "currency": "THB", ' + fields + "}"
+    )
+
+
+def _note(when: str) -> str:
+    return '{"type": "note", "id": "n1", "client": "c1", "text": "x", "at": "' + when + '"}'
+
+
 @pytest.mark.parametrize(
     ("bad", "field", "reason"),
     [
@@ -60,6 +71,22 @@ def _count(engine: Engine, model: type[m.Base]) -> int:
         ),
         ('{"type": "client", "id": "c2", "name": "X", "shoe_size": 9}', "shoe_size", "unknown field"),
         ("[1, 2]", None, "JSON object"),
+        # Extreme values: each was a traceback (integer overflow, InvalidOperation, OverflowError).
+        (_invoice('"amount": "1e20"'), "amount", "larger than 999999999999.99"),
+        (_invoice('"amount": "99999999999999999999.00"'), "amount", "larger than 999999999999.99"),
+        (_invoice('"amount": "1e309"'), "amount", "larger than 999999999999.99"),
+        (_invoice('"amount": 1e309'), "amount", "finite number"),
+        (_invoice('"amount": "NaN"'), "amount", "finite number"),
+        (
+            _invoice('"amount": "100.00", "issued": "0001-01-01"'),
+            "issued",
+            "outside 1900-01-01 to 2199-12-31",
+        ),
+        (_note("9999-12-31T23:00:00-05:00"), "at", "outside 1900-01-01 to 2199-12-31"),
+        (_note("9999-12-31T23:59:59+14:00"), "at", "outside 1900-01-01 to 2199-12-31"),
+        (_note("0001-01-01T00:30:00+01:00"), "at", "outside 1900-01-01 to 2199-12-31"),
+        (_note("0001-01-01T00:30:00-01:00"), "at", "outside 1900-01-01 to 2199-12-31"),
+        (_note("1899-12-31T23:59:59+00:00"), "at", "outside 1900-01-01 to 2199-12-31"),
     ],
 )
 def test_a_bad_line_names_file_line_field_and_reason_and_stores_nothing(
@@ -139,3 +166,13 @@ def test_the_cli_reports_a_bad_file_in_one_line_and_exits_2(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert f"{path}:4" in result.output and "nothing from this file was stored" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("bad", [_invoice('"amount": "1e20"'), _note("0001-01-01T00:30:00+01:00")])
+def test_the_cli_answers_an_extreme_value_in_one_line_with_exit_2(tmp_path: Path, bad: str) -> None:
+    db = tmp_path / "cli.db"
+    path = _write(tmp_path, [*_good(), bad])
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{db}", "import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:4: " in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -14,6 +14,7 @@ from goodterms.ledger import models as m
 from goodterms.ledger.importers import jsonl
 from goodterms.ledger.importing import import_event_dicts, import_path
 from goodterms.ledger.problems import ImportProblem
+from goodterms.ledger.store import Writer
 from tests.factories import at, business, client, contact
 
 
@@ -176,3 +177,37 @@ def test_the_cli_answers_an_extreme_value_in_one_line_with_exit_2(tmp_path: Path
     assert result.exit_code == 2, result.output
     assert f"{path}:4: " in result.output and "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _staff(name: str) -> str:
+    return json.dumps({"type": "staff", "id": "s1", "name": name})
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5000])
+def test_a_repeated_id_with_other_content_names_both_lines_whatever_the_batch(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(Writer.__init__, "__kwdefaults__", {"batch": batch})
+    path = _write(tmp_path, [*_good(), _staff("Mari"), _staff("Mari"), _staff("Kati")])
+    with pytest.raises(ImportProblem) as caught:
+        import_path(engine, path)
+    assert (caught.value.line, caught.value.field) == (6, "id")
+    assert caught.value.reason.startswith("'s1' is already on line 4 with other content")
+    assert _count(engine, m.Staff) == 0
+
+
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_a_repeated_id_with_the_same_content_is_one_record(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(Writer.__init__, "__kwdefaults__", {"batch": batch})
+    path = _write(tmp_path, [*_good(), _staff("Mari"), _staff("Mari")])
+    counts = import_path(engine, path).counts
+    assert (counts.inserted, counts.unchanged, counts.by_type["staff"]) == (4, 1, 2)
+    assert _count(engine, m.Staff) == 1
+
+
+def test_a_changed_record_in_a_later_file_is_still_an_update(engine: Engine, tmp_path: Path) -> None:
+    import_path(engine, _write(tmp_path, [*_good(), _staff("Mari")], "one.jsonl"))
+    result = import_path(engine, _write(tmp_path, [*_good(), _staff("Kati")], "two.jsonl"))
+    assert (result.counts.updated, result.counts.unchanged) == (1, 3)

@@ -251,3 +251,36 @@ def test_two_messages_with_one_message_id_keep_the_first_and_say_so(engine: Engi
     with engine.connect() as conn:
         assert conn.scalar(select(m.Contact.text)) == "first"
         assert conn.scalar(select(func.count()).select_from(m.Contact)) == 1
+
+
+# --- Money -------------------------------------------------------------------------------------
+
+
+def test_a_payment_larger_than_its_invoice_is_stored_and_noted(engine: Engine, tmp_path: Path) -> None:
+    invoice = {
+        "type": "invoice", "id": "inv1", "client": "c1", "number": "2026-001", "issued": "2026-03-01",
+        "due": "2026-03-15", "amount": "1000.00", "currency": "THB",
+    }  # fmt: skip
+    paid = [
+        {
+            "type": "payment",
+            "id": f"p{n}",
+            "invoice": "inv1",
+            "at": "2026-03-10T10:00:00+07:00",
+            "amount": amount,
+        }
+        for n, amount in ((1, "600.00"), (2, "650.50"))
+    ]
+    path = tmp_path / "money.jsonl"
+    path.write_text("\n".join(json.dumps(e) for e in [business(), client("c1"), invoice, *paid]) + "\n")
+    result = import_path(engine, path)
+    expected = (
+        "invoice 2026-001 (inv1) is overpaid: payments total 1250.50 THB, "
+        "250.50 THB more than its amount of 1000.00 THB"
+    )
+    assert result.notes == [expected] and result.to_json()["notes"] == [expected]
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(m.Payment)) == 2
+        assert conn.scalar(select(m.ImportRun.notes).order_by(m.ImportRun.id.desc()).limit(1)) == [expected]
+    # A payment that does not overpay says nothing; importing the same file again notes it again.
+    assert import_path(engine, path).notes == [expected]

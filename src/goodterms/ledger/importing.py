@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.exc import OperationalError
 
 from goodterms.ledger import models as m
 from goodterms.ledger.importers.calls import parse_calls, phone_key
@@ -37,6 +38,9 @@ class ImportResult:
     counts: ImportCounts
     unmatched: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.notes = [*self.counts.notes, *self.notes]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +126,40 @@ def _record_run(conn: Connection, path: str, kind: str, sha: str, counts: Import
     return int(result.scalar_one())
 
 
+#: How long an import waits for another one (or another writer on SQLite) before giving up.
+IMPORT_WAIT_S = 600.0
+_IMPORT_LOCK = 0x676F6F647465726D  # PostgreSQL advisory lock key: "goodterm"
+
+
+def _wait_for_other_imports(conn: Connection, path: str) -> None:
+    """Take the database's import lock first thing in the transaction, waiting for a running import.
+
+    Two imports at once would otherwise both find a record missing and both insert it (PostgreSQL:
+    a unique violation), or find the write lock taken halfway (SQLite: "database is locked").
+    """
+    wait_ms = max(1, int(IMPORT_WAIT_S * 1000))
+    try:
+        if conn.dialect.name == "sqlite":
+            usual = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not halfway through
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={usual}")
+        elif conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+            conn.execute(select(func.pg_advisory_xact_lock(_IMPORT_LOCK)))
+            conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    except OperationalError:
+        raise ImportProblem(
+            path,
+            None,
+            None,
+            f"another import is running on this database and did not finish within {IMPORT_WAIT_S:g} s; "
+            "try again when it has",
+        ) from None
+
+
 def write_events(
     engine: Engine,
     events: Iterable[ParsedEvent],
@@ -133,6 +171,7 @@ def write_events(
 ) -> ImportCounts:
     """Store parsed events (and what matched no client) in one transaction; on any problem nothing is."""
     with engine.begin() as conn:
+        _wait_for_other_imports(conn, path)
         writer = Writer(conn, path)
         writer.add_many(events)
         writer.flush()

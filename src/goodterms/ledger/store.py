@@ -9,18 +9,20 @@ digest it is updated and the old values are kept in ``record_changes``.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import BigInteger, Connection, Table, bindparam, func, insert, select, type_coerce, update
 
 from goodterms.ledger import models as m
 from goodterms.ledger.bulk import BulkInserter
 from goodterms.ledger.events import AnyEvent, Event
 from goodterms.ledger.importers.jsonl import ParsedEvent
 from goodterms.ledger.problems import ImportProblem
+from goodterms.ledger.types import from_hundredths
 
 TABLE_OF: dict[str, type[m.Imported]] = {
     "business": m.Business,
@@ -76,6 +78,8 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
+    #: Things the import did that a person should know of (an overpaid invoice ...).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -120,14 +124,28 @@ class Writer:
         self.run_id: int | None = None
         self.changes: list[dict[str, Any]] = []
         self.inserters: dict[type[m.Imported], BulkInserter] = {}
+        # What this file wrote, to tell a repeated id in it from a record stored before: rows with a
+        # key above the table's largest key at the start were inserted by it (their ids' hashes and
+        # lines are kept compactly for the message); rows it updated are kept by id.
+        self.max_pk: dict[type[m.Imported], int] = {}
+        self.inserted: dict[type[m.Imported], tuple[array[int], array[int]]] = {}
+        self.updated_lines: dict[type[m.Imported], dict[str, int]] = {}
+        self.paid_invoices: set[int] = set()
 
     def add(self, parsed: ParsedEvent) -> None:
         event: AnyEvent = parsed.event
         model = TABLE_OF[event.type]
-        row, refs = event_row(event)
         bucket = self.pending.setdefault(model, {})
-        if event.id not in bucket:
-            self.size += 1
+        earlier = bucket.get(event.id)
+        if earlier is not None:
+            if earlier.digest != parsed.digest:
+                first = self._first_line(model, event.id)
+                raise _repeated(self.path, parsed.line, event.id, first or earlier.line)
+            self.counts.by_type[event.type] = self.counts.by_type.get(event.type, 0) + 1
+            self.counts.unchanged += 1  # as it is when the first copy was flushed already
+            return
+        row, refs = event_row(event)
+        self.size += 1
         bucket[event.id] = _Pending(parsed.line, event.id, parsed.digest, row, refs)
         self.counts.by_type[event.type] = self.counts.by_type.get(event.type, 0) + 1
         if self.size >= self.batch:
@@ -176,6 +194,8 @@ class Writer:
                         "earlier in this file",
                     )
                 p.row[column] = known[ext]
+        if model not in self.max_pk:
+            self.max_pk[model] = int(self.conn.scalar(select(func.max(table.c.id))) or 0)
         existing: dict[str, tuple[int, str | None]] = {}
         ext_ids = [p.ext_id for p in rows]
         for i in range(0, len(ext_ids), _LOOKUP_CHUNK):
@@ -193,12 +213,40 @@ class Writer:
             elif found[1] == p.digest:
                 self.counts.unchanged += 1
             else:
+                first = self._written_at(model, p.ext_id, found[0])
+                if first is not None:
+                    raise _repeated(self.path, p.line, p.ext_id, first)
                 changed.append(p)
+        if model is m.Payment:
+            self.paid_invoices.update(p.row["invoice_id"] for p in rows)
         if new:
             self._inserter(model).insert(self.conn, new)
             self.counts.inserted += len(new)
+            hashes, lines = self.inserted.setdefault(model, (array("q"), array("l")))
+            hashes.extend(hash(p.ext_id) for p in rows if p.ext_id not in existing)
+            lines.extend(p.line for p in rows if p.ext_id not in existing)
         if changed:
             self._update(model, changed, existing)
+
+    def _first_line(self, model: type[m.Imported], ext_id: str) -> int | None:
+        """Return the line that first wrote a record if an earlier batch of this file did (error path)."""
+        if model not in self.max_pk:
+            return None
+        table = table_of(model)
+        pk = self.conn.scalar(select(table.c.id).where(table.c.ext_id == ext_id))
+        return None if pk is None else self._written_at(model, ext_id, pk)
+
+    def _written_at(self, model: type[m.Imported], ext_id: str, pk: int) -> int | None:
+        """Return the line of this file that already wrote a record, or None if it was stored before."""
+        updated = self.updated_lines.get(model, {}).get(ext_id)
+        if updated is not None:
+            return updated
+        if pk <= self.max_pk[model]:
+            return None
+        hashes, lines = self.inserted.get(model, (array("q"), array("l")))
+        wanted = hash(ext_id)
+        # Not among this file's rows: another writer stored it meanwhile (PostgreSQL), an update.
+        return next((line for h, line in zip(hashes, lines, strict=True) if h == wanted), None)
 
     def _inserter(self, model: type[m.Imported]) -> BulkInserter:
         inserter = self.inserters.get(model)
@@ -227,12 +275,51 @@ class Writer:
             self.conn.execute(update(table).where(table.c.id == bindparam("_pk")), [{**values, "_pk": pk}])
         self.counts.updated += len(changed)
         self.ids[model].update({p.ext_id: existing[p.ext_id][0] for p in changed})
+        self.updated_lines.setdefault(model, {}).update({p.ext_id: p.line for p in changed})
 
     def finish(self, run_id: int) -> None:
         self.flush()
+        self._note_overpayments()
+        if self.counts.notes:
+            runs = table_of(m.ImportRun)
+            self.conn.execute(update(runs).where(runs.c.id == run_id).values(notes=self.counts.notes))
         if self.changes:
             rc = table_of(m.RecordChange)
             self.conn.execute(insert(rc), [{**c, "import_run_id": run_id} for c in self.changes])
+
+    def _note_overpayments(self) -> None:
+        """Note each invoice that this file's payments took above its amount (payments are kept as given)."""
+        if not self.paid_invoices:
+            return
+        inv, pay = table_of(m.Invoice), table_of(m.Payment)
+        paid = func.sum(type_coerce(pay.c.amount, BigInteger))  # integer hundredths
+        amount_cents = type_coerce(inv.c.amount, BigInteger)
+        ids = sorted(self.paid_invoices)
+        for i in range(0, len(ids), _LOOKUP_CHUNK):
+            query = (
+                select(inv.c.ext_id, inv.c.number, inv.c.currency, amount_cents, paid)
+                .join(pay, pay.c.invoice_id == inv.c.id)
+                .where(inv.c.id.in_(ids[i : i + _LOOKUP_CHUNK]))
+                .group_by(inv.c.id, inv.c.ext_id, inv.c.number, inv.c.currency, inv.c.amount)
+                .having(paid > amount_cents)
+                .order_by(inv.c.ext_id)
+            )
+            for ext_id, number, currency, amount, total in self.conn.execute(query):
+                amount, total = from_hundredths(amount), from_hundredths(total)
+                self.counts.notes.append(
+                    f"invoice {number} ({ext_id}) is overpaid: payments total {total} {currency}, "
+                    f"{total - amount} {currency} more than its amount of {amount} {currency}"
+                )
+
+
+def _repeated(path: str, line: int, ext_id: str, first: int) -> ImportProblem:
+    return ImportProblem(
+        path,
+        line,
+        "id",
+        f"{ext_id!r} is already on line {first} with other content; an id may appear once in a file "
+        "(or again with exactly the same content)",
+    )
 
 
 def _jsonable(value: Any) -> Any:

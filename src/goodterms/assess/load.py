@@ -43,9 +43,8 @@ from goodterms.ledger.types import Fixed2, from_hundredths
 
 NONE = -1  # epoch stand-in for a missing time in fetched arrays
 _EPOCH_DAY = date(1970, 1, 1)
-# Records before the ledger's first allowed day (events.FIRST_DAY) cannot start the clock.
 _log = logging.getLogger(__name__)
-_FIRST = datetime.combine(FIRST_DAY, time(), UTC)
+_FIRST = datetime.combine(FIRST_DAY, time(), UTC)  # earlier records cannot start the clock
 _PAIR = 1 << 40  # (moment, client) pairs as one integer: moment * _PAIR + client id
 Acc = dict[tuple[int, int], dict[str, Any]]  # (moment key, client id) -> ClientFacts fields
 
@@ -77,24 +76,16 @@ class Scope:
 def ledger_start(conn: Connection, client_ids: Sequence[int] | None = None) -> datetime | None:
     """Return the time of the earliest contact or request in the ledger (of some clients).
 
-    A record dated before ``events.FIRST_DAY`` (imports refuse those; an older ledger may hold one)
-    cannot start the business-hours clock (year 1 has no day before it): it is named in a warning
-    and the next record starts the clock instead.
+    A record before ``events.FIRST_DAY`` (imports refuse those; an older ledger may hold one) cannot
+    start the business-hours clock: it is named in a warning and the next record starts it.
     """
     firsts = []
     for model in (m.Contact, m.Request):
         wanted = in_clients(model.client_id, client_ids)
-        for ext_id, at in conn.execute(
-            select(model.ext_id, model.at).where(wanted, model.at < _FIRST).limit(5)
-        ):
-            _log.warning(
-                "%s record %s is dated %s, before %s, the earliest date goodterms accepts: "
-                "the business-hours clock starts at the next record instead",
-                model.__tablename__,
-                ext_id,
-                at.date().isoformat(),
-                FIRST_DAY.isoformat(),
-            )
+        early = select(model.ext_id, model.at).where(wanted, model.at < _FIRST).limit(5)
+        for ext_id, at in conn.execute(early):
+            _log.warning(f"{model.__tablename__} record {ext_id} is dated {at.date()}, before {FIRST_DAY}, "
+                         "the earliest date goodterms accepts: the business-hours clock starts at the next record")  # fmt: skip
         firsts.append(conn.scalar(select(func.min(model.at)).where(wanted, model.at >= _FIRST)))
     present = [f for f in firsts if f is not None]
     return min(present) if present else None

@@ -211,3 +211,49 @@ def test_a_changed_record_in_a_later_file_is_still_an_update(engine: Engine, tmp
     import_path(engine, _write(tmp_path, [*_good(), _staff("Mari")], "one.jsonl"))
     result = import_path(engine, _write(tmp_path, [*_good(), _staff("Kati")], "two.jsonl"))
     assert (result.counts.updated, result.counts.unchanged) == (1, 3)
+
+
+def _deep_mime(levels: int) -> bytes:
+    opening = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(levels)
+    )
+    return b"From: x@elsewhere.example\nSubject: deep\nMIME-Version: 1.0\n" + opening + b"\nend\n"
+
+
+_CALLS = b"Sid,From,To,Direction,Status,StartTime,Duration\n"
+_CALL = b"CA1,+66812345678,+6620000000,inbound,completed,"
+
+#: Every hostile input from the import issues: (file name, bytes, exit status, what the output says).
+HOSTILE: list[tuple[str, bytes, int, str]] = [
+    ("amount.jsonl", _invoice('"amount": "1e20"').encode(), 2, ":4: amount: 1E+20 is larger than"),
+    ("overflow.jsonl", _invoice('"amount": "99999999999999999999.00"').encode(), 2, ":4: amount:"),
+    ("inf.jsonl", _invoice('"amount": "1e309"').encode(), 2, ":4: amount:"),
+    ("y9999.jsonl", _note("9999-12-31T23:00:00-05:00").encode(), 2, ":4: at: 9999-12-31T23:00:00-05:00 is outside"),
+    ("y0001.jsonl", _note("0001-01-01T00:30:00+01:00").encode(), 2, ":4: at: 0001-01-01T00:30:00+01:00 is outside"),
+    ("dup.jsonl", _staff("Mari").encode() + b"\n" + _staff("Kati").encode(), 2, ":5: id: 's1' is already on line 4"),
+    ("nul.jsonl", b'{"type": "staff", "id": "s1", "name": "Ma\\u0000ri"}', 0, "ledger.jsonl"),
+    ("semicolon.csv", _CALLS.replace(b",", b";") + _CALL.replace(b",", b";") + b"2026-03-02T10:00:00+07:00;60", 0, "calls"),
+    ("time.csv", _CALLS + _CALL + b"9999-12-31T23:00:00-05:00,60", 2, ":2: at: 9999-12-31T23:00:00-05:00 is outside"),
+    ("nul.csv", _CALLS + _CALL + b"2026-03-02T10:00:00+07:00,6\x000", 0, "calls"),
+    ("huge.csv", _CALLS + _CALL + b"2026-03-02T10:00:00+07:00,1e400", 2, ":2: Duration: duration '1e400' is not a number"),
+    ("deep.eml", _deep_mime(4000), 0, "kept as received: its parts are nested too deeply to read"),
+    ("nodate.eml", b"From: x@elsewhere.example\nSubject: no date\n\nhi\n", 0, "no client has this sender"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "data", "status", "said"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_no_hostile_input_ends_in_a_traceback(
+    tmp_path: Path, name: str, data: bytes, status: int, said: str
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    ledger = _write(tmp_path, _good())
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + data if name.endswith(".csv") else data)
+    if name.endswith(".jsonl"):  # after the good lines, so that the bad one is line 4
+        path.write_bytes(b"\xef\xbb\xbf" + ledger.read_bytes() + data + b"\n")
+    client = json.dumps({"type": "client", "id": "c9", "name": "Phone", "phones": ["+66812345678"]})
+    extra = _write(tmp_path, [client], "phones.jsonl")
+    result = CliRunner().invoke(app, ["--db", db, "import", str(ledger), str(extra), str(path)])
+    assert result.exit_code == status, result.output
+    assert said in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

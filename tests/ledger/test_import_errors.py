@@ -257,3 +257,18 @@ def test_no_hostile_input_ends_in_a_traceback(
     assert result.exit_code == status, result.output
     assert said in result.output and "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5000])
+def test_a_repeat_is_refused_even_when_its_first_copy_matched_what_was_stored(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    import_path(engine, _write(tmp_path, [*_good(), _staff("Mari")], "before.jsonl"))
+    monkeypatch.setattr(Writer.__init__, "__kwdefaults__", {"batch": batch})
+    path = _write(tmp_path, [*_good(), _staff("Mari"), _staff("Kati")])
+    with pytest.raises(ImportProblem) as caught:
+        import_path(engine, path)
+    assert (caught.value.line, caught.value.field) == (5, "id")
+    assert caught.value.reason.startswith("'s1' is already on line 4 with other content")
+    with engine.connect() as conn:
+        assert conn.scalar(select(m.Staff.name)) == "Mari"

@@ -72,6 +72,40 @@ class _Pending:
     refs: dict[str, str]
 
 
+class _Seen:
+    """The ids one file has written to a table and their lines, in 12 bytes each (hash and line).
+
+    A file of millions of records stays in flat memory; a 64-bit hash collision between two ids of
+    one file is the only way this could name a repeat that is none.
+    """
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+        self.lines = array("i")
+
+    def add(self, rows: Iterable[_Pending]) -> None:
+        for p in rows:
+            self.hashes.append(hash(p.ext_id))
+            self.lines.append(p.line)
+
+    def lines_of(self, ext_ids: list[str]) -> dict[str, int]:
+        """Return the first line of each of these ids that this file wrote before."""
+        if not self.hashes:
+            return {}
+        import numpy as np  # only a file that changes stored records comes here
+
+        known = np.frombuffer(self.hashes, dtype=np.int64)
+        wanted = np.fromiter((hash(e) for e in ext_ids), dtype=np.int64, count=len(ext_ids))
+        hits = np.isin(wanted, known)
+        found = {
+            e: self.lines[int(np.flatnonzero(known == h)[0])]
+            for e, h, hit in zip(ext_ids, wanted, hits, strict=True)
+            if hit
+        }
+        del known  # the array may grow again only once no view of it is left
+        return found
+
+
 @dataclass
 class ImportCounts:
     inserted: int = 0
@@ -124,12 +158,7 @@ class Writer:
         self.run_id: int | None = None
         self.changes: list[dict[str, Any]] = []
         self.inserters: dict[type[m.Imported], BulkInserter] = {}
-        # What this file wrote, to tell a repeated id in it from a record stored before: rows with a
-        # key above the table's largest key at the start were inserted by it (their ids' hashes and
-        # lines are kept compactly for the message); rows it updated are kept by id.
-        self.max_pk: dict[type[m.Imported], int] = {}
-        self.inserted: dict[type[m.Imported], tuple[array[int], array[int]]] = {}
-        self.updated_lines: dict[type[m.Imported], dict[str, int]] = {}
+        self.seen: dict[type[m.Imported], _Seen] = {model: _Seen() for model in m.IMPORT_ORDER}
         self.paid_invoices: set[int] = set()
 
     def add(self, parsed: ParsedEvent) -> None:
@@ -139,8 +168,8 @@ class Writer:
         earlier = bucket.get(event.id)
         if earlier is not None:
             if earlier.digest != parsed.digest:
-                first = self._first_line(model, event.id)
-                raise _repeated(self.path, parsed.line, event.id, first or earlier.line)
+                first = self.seen[model].lines_of([event.id]).get(event.id, earlier.line)
+                raise _repeated(self.path, parsed.line, event.id, first)
             self.counts.by_type[event.type] = self.counts.by_type.get(event.type, 0) + 1
             self.counts.unchanged += 1  # as it is when the first copy was flushed already
             return
@@ -194,8 +223,6 @@ class Writer:
                         "earlier in this file",
                     )
                 p.row[column] = known[ext]
-        if model not in self.max_pk:
-            self.max_pk[model] = int(self.conn.scalar(select(func.max(table.c.id))) or 0)
         existing: dict[str, tuple[int, str | None]] = {}
         ext_ids = [p.ext_id for p in rows]
         for i in range(0, len(ext_ids), _LOOKUP_CHUNK):
@@ -213,40 +240,20 @@ class Writer:
             elif found[1] == p.digest:
                 self.counts.unchanged += 1
             else:
-                first = self._written_at(model, p.ext_id, found[0])
-                if first is not None:
-                    raise _repeated(self.path, p.line, p.ext_id, first)
                 changed.append(p)
+        if changed:  # an earlier batch of this file wrote the same id with other content?
+            firsts = self.seen[model].lines_of([p.ext_id for p in changed])
+            for p in changed:
+                if p.ext_id in firsts:
+                    raise _repeated(self.path, p.line, p.ext_id, firsts[p.ext_id])
+        self.seen[model].add(rows)
         if model is m.Payment:
             self.paid_invoices.update(p.row["invoice_id"] for p in rows)
         if new:
             self._inserter(model).insert(self.conn, new)
             self.counts.inserted += len(new)
-            hashes, lines = self.inserted.setdefault(model, (array("q"), array("l")))
-            hashes.extend(hash(p.ext_id) for p in rows if p.ext_id not in existing)
-            lines.extend(p.line for p in rows if p.ext_id not in existing)
         if changed:
             self._update(model, changed, existing)
-
-    def _first_line(self, model: type[m.Imported], ext_id: str) -> int | None:
-        """Return the line that first wrote a record if an earlier batch of this file did (error path)."""
-        if model not in self.max_pk:
-            return None
-        table = table_of(model)
-        pk = self.conn.scalar(select(table.c.id).where(table.c.ext_id == ext_id))
-        return None if pk is None else self._written_at(model, ext_id, pk)
-
-    def _written_at(self, model: type[m.Imported], ext_id: str, pk: int) -> int | None:
-        """Return the line of this file that already wrote a record, or None if it was stored before."""
-        updated = self.updated_lines.get(model, {}).get(ext_id)
-        if updated is not None:
-            return updated
-        if pk <= self.max_pk[model]:
-            return None
-        hashes, lines = self.inserted.get(model, (array("q"), array("l")))
-        wanted = hash(ext_id)
-        # Not among this file's rows: another writer stored it meanwhile (PostgreSQL), an update.
-        return next((line for h, line in zip(hashes, lines, strict=True) if h == wanted), None)
 
     def _inserter(self, model: type[m.Imported]) -> BulkInserter:
         inserter = self.inserters.get(model)
@@ -275,7 +282,6 @@ class Writer:
             self.conn.execute(update(table).where(table.c.id == bindparam("_pk")), [{**values, "_pk": pk}])
         self.counts.updated += len(changed)
         self.ids[model].update({p.ext_id: existing[p.ext_id][0] for p in changed})
-        self.updated_lines.setdefault(model, {}).update({p.ext_id: p.line for p in changed})
 
     def finish(self, run_id: int) -> None:
         self.flush()

@@ -299,8 +299,7 @@ def import_calls(
 
 #: Files a mail server keeps beside the messages of a Maildir.
 _MAILDIR_METADATA = re.compile(
-    r"^(dovecot[-.].*|subscriptions|maildirfolder|courierimap.*|\.?uidvalidity|"
-    r"maildirsize|INDEX\.tsv|README.*|SOURCE\.md)$",
+    r"^(dovecot[-.].*|subscriptions|maildirfolder|courierimap.*|\.?uidvalidity|maildirsize)$",
     re.IGNORECASE,
 )
 #: How common non-mail files begin (PDF, PNG, JPEG, GIF, ZIP/Office, old Office, gzip).

@@ -174,7 +174,7 @@ def parse_calls(
             raise ImportProblem(path, line, None, "more fields than the header has columns")
         try:
             at = _parse_time(row[chosen.at] or "")
-        except (ValueError, TypeError, IndexError) as exc:
+        except (ValueError, TypeError, IndexError, OverflowError) as exc:
             raise ImportProblem(path, line, chosen.at, f"bad time {row[chosen.at]!r}: {exc}") from None
         way = (row[chosen.direction] or "").strip().lower()
         if way.startswith("in"):

@@ -9,6 +9,7 @@ several as-of moments in the same pass (one row per moment and client; see ``sql
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,10 +40,13 @@ from goodterms.assess.sql import (
 )
 from goodterms.calendar import BusinessCalendar
 from goodterms.ledger import models as m
+from goodterms.ledger.events import FIRST_DAY
 from goodterms.ledger.types import Fixed2, from_hundredths
 
 NONE = -1  # epoch stand-in for a missing time in fetched arrays
 _EPOCH_DAY = date(1970, 1, 1)
+_log = logging.getLogger(__name__)
+_FIRST = datetime.combine(FIRST_DAY, time(), UTC)  # earlier records cannot start the clock
 _PAIR = 1 << 40  # (moment, client) pairs as one integer: moment * _PAIR + client id
 Acc = dict[tuple[int, int], dict[str, Any]]  # (moment key, client id) -> ClientFacts fields
 
@@ -72,11 +76,19 @@ class Scope:
 
 
 def ledger_start(conn: Connection, client_ids: Sequence[int] | None = None) -> datetime | None:
-    """Return the time of the earliest contact or request in the ledger (of some clients)."""
-    firsts = [
-        conn.scalar(select(func.min(model.at)).where(in_clients(model.client_id, client_ids)))
-        for model in (m.Contact, m.Request)
-    ]
+    """Return the time of the earliest contact or request in the ledger (of some clients).
+
+    A record before ``events.FIRST_DAY`` (imports refuse those; an older ledger may hold one) cannot
+    start the business-hours clock: it is named in a warning and the next record starts it.
+    """
+    firsts = []
+    for model in (m.Contact, m.Request):
+        wanted = in_clients(model.client_id, client_ids)
+        early = select(model.ext_id, model.at).where(wanted, model.at < _FIRST).limit(5)
+        for ext_id, at in conn.execute(early):
+            _log.warning(f"{model.__tablename__} record {ext_id} is dated {at.date()}, before {FIRST_DAY}, "
+                         "the earliest date goodterms accepts: the business-hours clock starts at the next record")  # fmt: skip
+        firsts.append(conn.scalar(select(func.min(model.at)).where(wanted, model.at >= _FIRST)))
     present = [f for f in firsts if f is not None]
     return min(present) if present else None
 

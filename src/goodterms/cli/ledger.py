@@ -83,6 +83,8 @@ def import_command(
             ],
         )
         for r in results:
+            for note in r.notes:
+                say(f"note: {note}")
             for item in r.unmatched[:20]:
                 say(f"unmatched (kept, not imported): {item}")
             if len(r.unmatched) > 20:

@@ -7,7 +7,7 @@ These models are the single source of ``docs/events.md`` and ``docs/events.schem
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,11 +32,39 @@ Lang = Literal["th", "et", "en"]
 Text = Annotated[str, StringConstraints(max_length=1_000_000)]
 
 
+#: Largest amount a money field takes: stored as integer hundredths, sums must stay exact.
+MAX_MONEY = Decimal("999999999999.99")
+#: Earliest and latest moment (and date) a record may carry, in UTC.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
 def _money(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    if value > MAX_MONEY:
+        raise ValueError(f"{value} is larger than {MAX_MONEY}, the largest amount goodterms keeps")
     if value < 0:
         raise ValueError("must not be negative")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("has more than two decimal places")
+    return value
+
+
+def _day(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"{value.isoformat()} is outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return value
+
+
+def _moment(value: datetime) -> datetime:
+    # Checked on the written date first: converting year 1 or 9999 to UTC can itself overflow.
+    if not FIRST_DAY.year <= value.year <= LAST_DAY.year or not (
+        FIRST_DAY <= value.astimezone(UTC).date() <= LAST_DAY
+    ):
+        raise ValueError(
+            f"{value.isoformat()} is outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()} (UTC)"
+        )
     return value
 
 
@@ -50,12 +78,20 @@ def _zone(value: str) -> str:
 
 Money = Annotated[
     Decimal,
-    Field(description='A non-negative decimal string with at most two places, e.g. "1250.00".'),
+    Field(
+        description='A non-negative decimal string with at most two places, e.g. "1250.00"; '
+        "at most 999999999999.99."
+    ),
     AfterValidator(_money),
 ]
 Zone = Annotated[str, Field(description="An IANA timezone, e.g. Asia/Bangkok."), AfterValidator(_zone)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code.")]
-At = Annotated[AwareDatetime, Field(description="ISO 8601 time with an offset.")]
+At = Annotated[
+    AwareDatetime,
+    Field(description="ISO 8601 time with an offset, between 1900-01-01 and 2199-12-31 (UTC)."),
+    AfterValidator(_moment),
+]
+Day = Annotated[date, Field(description="ISO 8601 date, 1900-01-01 to 2199-12-31."), AfterValidator(_day)]
 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -81,7 +117,7 @@ class BusinessEvent(Event):
         default_factory=lambda: {d: [("09:00", "17:00")] for d in ("mon", "tue", "wed", "thu", "fri")},
         description='Opening hours per weekday, e.g. {"mon": [["09:00", "17:00"]]}; a missing day is closed.',
     )
-    holidays: list[date] = Field(default_factory=list, description="Dates the business is closed.")
+    holidays: list[Day] = Field(default_factory=list, description="Dates the business is closed.")
     target_hourly_rate: Money | None = Field(None, description="Effective hourly rate the business aims for.")
     response_target_hours: Money = Field(
         Decimal(4), description="Business hours within which every request gets an answer."
@@ -120,7 +156,7 @@ class ClientEvent(Event):
     payment_terms_days: int = Field(14, ge=0, le=365, description="Days from invoice to due date.")
     payment_day: int | None = Field(None, ge=1, le=31, description="Day of month payment is due, if fixed.")
     response_target_hours: Money | None = Field(None, description="Overrides the business's target.")
-    started: date | None = None
+    started: Day | None = None
     status: Literal["active", "paused", "ended"] = "active"
 
 
@@ -222,8 +258,8 @@ class InvoiceEvent(Event):
     type: Literal["invoice"]
     client: Ref
     number: str = Field(min_length=1, max_length=100)
-    issued: date
-    due: date
+    issued: Day
+    due: Day
     amount: Money
     currency: Currency
     disputed: bool = False

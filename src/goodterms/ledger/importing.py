@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import mailbox
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,12 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.exc import OperationalError
 
 from goodterms.ledger import models as m
 from goodterms.ledger.importers.calls import parse_calls, phone_key
 from goodterms.ledger.importers.jsonl import ParsedEvent, parse_line, parse_stream
-from goodterms.ledger.importers.mail import ParsedMail, parse_mail
+from goodterms.ledger.importers.mail import ParsedMail, mail_time, parse_mail
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.request_state import RequestPolicy, settle_requests
 from goodterms.ledger.store import ImportCounts, Writer, table_of
@@ -38,6 +38,10 @@ class ImportResult:
     kind: str
     counts: ImportCounts
     unmatched: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.notes = [*self.counts.notes, *self.notes]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +52,7 @@ class ImportResult:
             "unchanged": self.counts.unchanged,
             "by_type": self.counts.by_type,
             "unmatched": self.unmatched,
+            "notes": self.notes,
         }
 
 
@@ -122,6 +127,40 @@ def _record_run(conn: Connection, path: str, kind: str, sha: str, counts: Import
     return int(result.scalar_one())
 
 
+#: How long an import waits for another one (or another writer on SQLite) before giving up.
+IMPORT_WAIT_S = 600.0
+_IMPORT_LOCK = 0x676F6F647465726D  # PostgreSQL advisory lock key: "goodterm"
+
+
+def _wait_for_other_imports(conn: Connection, path: str) -> None:
+    """Take the database's import lock first thing in the transaction, waiting for a running import.
+
+    Two imports at once would otherwise both find a record missing and both insert it (PostgreSQL:
+    a unique violation), or find the write lock taken halfway (SQLite: "database is locked").
+    """
+    wait_ms = max(1, int(IMPORT_WAIT_S * 1000))
+    try:
+        if conn.dialect.name == "sqlite":
+            usual = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not halfway through
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={usual}")
+        elif conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+            conn.execute(select(func.pg_advisory_xact_lock(_IMPORT_LOCK)))
+            conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    except OperationalError:
+        raise ImportProblem(
+            path,
+            None,
+            None,
+            f"another import is running on this database and did not finish within {IMPORT_WAIT_S:g} s; "
+            "try again when it has",
+        ) from None
+
+
 def write_events(
     engine: Engine,
     events: Iterable[ParsedEvent],
@@ -139,6 +178,7 @@ def write_events(
     """
     touched: set[str] = set()
     with engine.begin() as conn:
+        _wait_for_other_imports(conn, path)
         writer = Writer(conn, path)
         writer.add_many(_noting_requests(events, touched))
         writer.flush()
@@ -209,11 +249,17 @@ def _validated(events: Iterable[tuple[int, dict[str, Any]]], path: str) -> Itera
 
 def _store_unmatched(conn: Connection, rows: list[dict[str, Any]]) -> None:
     table = table_of(m.UnmatchedMessage)
+    rows = [_without_nul(r) for r in rows]
     keys = [r["message_key"] for r in rows]
     known = set(conn.scalars(select(table.c.message_key).where(table.c.message_key.in_(keys))))
     fresh = {r["message_key"]: r for r in rows if r["message_key"] not in known}
     if fresh:
         conn.execute(insert(table), list(fresh.values()))
+
+
+def _without_nul(row: dict[str, Any]) -> dict[str, Any]:
+    """Drop NUL from text (PostgreSQL cannot store it; SQLite is kept the same)."""
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in row.items()}
 
 
 def _client_index(engine: Engine) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -259,13 +305,13 @@ def import_calls(
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise ImportProblem(name, line, None, f"not valid UTF-8 (byte {exc.start + 1})") from None
-        for line, event, what in parse_calls(
-            text.splitlines(keepends=True), path=name, phones=phones, preset=preset
+        for line, event, what, key in parse_calls(
+            text.replace("\x00", "").splitlines(keepends=True), path=name, phones=phones, preset=preset
         ):
             if event is None:
                 unmatched.append(
                     {
-                        "message_key": f"{name}:{line}",
+                        "message_key": key,
                         "sender": what.split()[2],
                         "subject": what,
                         "at": None,
@@ -283,22 +329,101 @@ def import_calls(
     return ImportResult(name, "calls", counts, [u["subject"] for u in unmatched])
 
 
-def _mail_files(path: Path) -> Iterator[tuple[str, bytes]]:
-    """Yield (name, raw bytes) for every message in an .eml file, an mbox or a (Mail)dir."""
+#: Files a mail server keeps beside the messages of a Maildir.
+_MAILDIR_METADATA = re.compile(
+    r"^(dovecot[-.].*|subscriptions|maildirfolder|courierimap.*|\.?uidvalidity|maildirsize)$",
+    re.IGNORECASE,
+)
+#: How common non-mail files begin (PDF, PNG, JPEG, GIF, ZIP/Office, old Office, gzip).
+_BINARY_MAGIC = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"\x1f\x8b",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MailSource:
+    """One message as found on disk: where, its bytes, and the time to use when it has no date."""
+
+    source: str
+    raw: bytes
+    found_at: datetime | None
+
+
+def _not_mail(item: Path) -> str | None:
+    """Say why a file in a mail folder is not a message (a PDF, dovecot-uidlist ...), or None."""
+    if _MAILDIR_METADATA.match(item.name):
+        return "a mail server's own file"
+    try:
+        with item.open("rb") as fh:
+            head = fh.read(2048)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        return "binary, not a message"
+    return None
+
+
+def _file_time(item: Path) -> datetime:
+    return datetime.fromtimestamp(item.stat().st_mtime, UTC)
+
+
+def _mbox_messages(fh: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
+    """Yield (From_ line, message bytes) from an mbox, one message in memory at a time.
+
+    Splits exactly as ``mailbox.mbox`` does (a line starting "From " begins a message; one blank line
+    before it, and at the end of the file, is not part of the message), so ids stay the same.
+    """
+    lines: list[bytes] | None = None
+    from_line = b""
+    last_was_empty = False
+    for line in fh:
+        if line.startswith(b"From "):
+            if lines is not None:
+                if last_was_empty:
+                    lines.pop()
+                yield from_line, b"".join(lines)
+            lines, from_line, last_was_empty = [], line, False
+            continue
+        if lines is not None:
+            lines.append(line)
+        last_was_empty = line == b"\n"
+    if lines is not None:
+        if last_was_empty:
+            lines.pop()
+        yield from_line, b"".join(lines)
+
+
+def _mail_files(path: Path, skipped: list[str] | None = None) -> Iterator[MailSource]:
+    """Yield every message in an .eml file, an mbox or a (Mail)dir, reading one at a time.
+
+    Files in a folder that are not mail (``_not_mail``) are left out and listed in ``skipped``.
+    """
     if path.is_dir():
         for item in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            yield str(item), item.read_bytes()
+            why = _not_mail(item)
+            if why is not None:
+                if skipped is not None:
+                    skipped.append(f"{item}: skipped, {why}")
+                continue
+            yield MailSource(str(item), item.read_bytes(), _file_time(item))
         return
-    data = path.read_bytes()
-    if path.suffix.lower() == ".mbox" or data.startswith(b"From "):
-        box = mailbox.mbox(str(path), create=False)
-        try:
-            for i, key in enumerate(box.iterkeys()):
-                yield f"{path}#{i + 1}", box.get_bytes(key)
-        finally:
-            box.close()
-        return
-    yield str(path), data
+    with path.open("rb") as fh:
+        if path.suffix.lower() != ".mbox" and fh.read(5) != b"From ":
+            fh.seek(0)
+            yield MailSource(str(path), fh.read(), _file_time(path))
+            return
+        fh.seek(0)
+        mbox_time = _file_time(path)
+        for i, (from_line, raw) in enumerate(_mbox_messages(fh)):
+            sender_and_date = from_line[5:].decode("latin-1").strip()
+            found = mail_time(sender_and_date.partition(" ")[2]) or mbox_time
+            yield MailSource(f"{path}#{i + 1}", raw, found)
 
 
 def mail_record_id(key: str) -> str:
@@ -314,11 +439,12 @@ def mail_event(
     source: str,
     business_addrs: set[str],
     index: tuple[dict[str, str], dict[str, str]],
-    fallback_at: datetime,
+    fallback_at: datetime | None,
 ) -> tuple[dict[str, Any] | None, str]:
     """Turn a parsed message into a contact event for its client, or say why none matches.
 
-    A message without a readable Date gets ``fallback_at`` (the file's time), so that
+    A message without a readable Date takes the time its last server received it, else
+    ``fallback_at`` (the From_ line of an mbox, else the message file's own time), so that
     importing it again gives the same record.
     """
     by_addr, by_domain = index
@@ -327,6 +453,8 @@ def mail_event(
     def find(addr: str) -> str | None:
         return by_addr.get(addr) or by_domain.get(addr.rpartition("@")[2])
 
+    if mail.unreadable is not None:
+        return None, f"kept as received: {mail.unreadable}"
     client = find(sender) if sender and sender not in business_addrs else None
     direction = "inbound"
     if client is None and sender in business_addrs:
@@ -334,11 +462,12 @@ def mail_event(
         client = next((c for c in map(find, mail.to) if c), None)
     if client is None:
         return None, "no client has this sender address or domain" if sender else "message has no sender"
+    at = mail.at or mail.delivered_at or fallback_at or datetime.now(UTC)
     event = {
         "type": "contact",
         "id": mail_record_id(mail.key),
         "client": client,
-        "at": (mail.at or fallback_at).isoformat(),
+        "at": at.isoformat(),
         "channel": "email",
         "direction": direction,
         "subject": mail.subject[:500] or None,
@@ -350,53 +479,107 @@ def mail_event(
     return event, source
 
 
+#: Longest raw message kept as text when it could not be parsed.
+_RAW_KEPT = 1_000_000
+
+
 def import_mail(
     engine: Engine, path: Path, *, business_email: str | None = None, progress: Progress | None = None
 ) -> ImportResult:
-    """Import .eml, .mbox or Maildir mail; unmatched messages are kept and reported."""
+    """Import .eml, .mbox or Maildir mail; unmatched and unreadable messages are kept and reported.
+
+    Messages are read one at a time (an mbox is streamed). A message the parser cannot read (nested
+    too deeply, too large) is kept raw in ``unmatched_messages`` with the reason; the rest import.
+    A second message with the same Message-ID in one import is left out (the first is kept).
+    """
     name = str(path)
     by_addr, by_domain, _ = _client_index(engine)
     business_addrs = {business_email.lower()} if business_email else set()
     unmatched: list[dict[str, Any]] = []
+    notes: list[str] = []
+    seen: dict[str, tuple[bytes, str]] = {}
     sha = hashlib.sha256()
 
     def events() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            messages = list(_mail_files(path))
-        except (OSError, mailbox.Error) as exc:
-            raise ImportProblem(name, None, None, f"cannot read mail: {exc}") from None
-        for number, (source, raw) in enumerate(messages, start=1):
-            sha.update(raw)
-            if progress is not None:
-                progress(len(raw))
+            for number, found in enumerate(_mail_files(path, notes), start=1):
+                yield from one(number, found)
+        except OSError as exc:
+            raise ImportProblem(name, None, None, f"cannot read mail: {exc.strerror or exc}") from None
+
+    def one(number: int, found: MailSource) -> Iterator[tuple[int, dict[str, Any]]]:
+        raw = found.raw
+        sha.update(raw)
+        if progress is not None:
+            progress(len(raw))
+        try:
             mail = parse_mail(raw)
-            fallback_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             event, why = mail_event(
                 mail,
-                source=source,
+                source=found.source,
                 business_addrs=business_addrs,
                 index=(by_addr, by_domain),
-                fallback_at=fallback_at,
+                fallback_at=found.found_at,
             )
-            if event is None:
-                unmatched.append(
-                    {
-                        "message_key": mail.key[:500],
-                        "sender": (mail.sender or "")[:320] or None,
-                        "subject": mail.subject[:500],
-                        "at": mail.at,
-                        "source": source,
-                        "reason": why,
-                        "text": mail.text,
-                    }
+        except Exception as exc:  # any parser failure stays with its own message
+            key = "sha256:" + hashlib.sha256(raw).hexdigest()
+            unmatched.append(_raw_unmatched(key, found.source, f"kept as received: {_why(exc)}", raw))
+            return
+        digest = hashlib.sha256(raw).digest()
+        earlier = seen.get(mail.key)
+        if earlier is not None:  # a copy (nothing new), or another message reusing the Message-ID
+            if earlier[0] != digest:
+                notes.append(
+                    f"{found.source}: left out, it has the Message-ID of {earlier[1]} but other content"
                 )
-                continue
-            yield number, event
+            return
+        seen[mail.key] = (digest, found.source)
+        if event is None:
+            row = {
+                "message_key": mail.key[:500],
+                "sender": (mail.sender or "")[:320] or None,
+                "subject": mail.subject[:500],
+                "at": mail.at,
+                "source": found.source,
+                "reason": why,
+                "text": mail.text,
+            }
+            if mail.unreadable is not None:
+                row["text"] = raw[:_RAW_KEPT].decode("utf-8", "replace")
+            unmatched.append(row)
+            return
+        yield number, event
 
     counts = write_events(
         engine, _validated(events(), name), path=name, kind="mail", sha=sha.hexdigest, unmatched=unmatched
     )
-    return ImportResult(name, "mail", counts, [f"{u['source']}: {u['reason']}" for u in unmatched])
+    result = ImportResult(name, "mail", counts, [f"{u['source']}: {u['reason']}" for u in unmatched])
+    result.notes.extend(notes)
+    return result
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "its parts are nested too deeply to read"
+    if isinstance(exc, MemoryError):
+        return "it is too large to read"
+    if isinstance(exc, UnicodeError):
+        return "its text cannot be decoded"
+    if isinstance(exc, LookupError):
+        return "it names a character set that is not known"
+    return "its headers or structure cannot be read"
+
+
+def _raw_unmatched(key: str, source: str, reason: str, raw: bytes) -> dict[str, Any]:
+    return {
+        "message_key": key,
+        "sender": None,
+        "subject": None,
+        "at": None,
+        "source": source,
+        "reason": reason,
+        "text": raw[:_RAW_KEPT].decode("utf-8", "replace"),
+    }
 
 
 def import_path(

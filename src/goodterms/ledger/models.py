@@ -287,6 +287,8 @@ class ImportRun(Base):
     inserted: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    #: What a person should know of the run (an overpaid invoice ...), as shown after the import.
+    notes: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class RecordChange(Base):

@@ -9,18 +9,20 @@ digest it is updated and the old values are kept in ``record_changes``.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import BigInteger, Connection, Table, bindparam, func, insert, select, type_coerce, update
 
 from goodterms.ledger import models as m
 from goodterms.ledger.bulk import BulkInserter
 from goodterms.ledger.events import AnyEvent, Event
 from goodterms.ledger.importers.jsonl import ParsedEvent
 from goodterms.ledger.problems import ImportProblem
+from goodterms.ledger.types import from_hundredths
 
 TABLE_OF: dict[str, type[m.Imported]] = {
     "business": m.Business,
@@ -70,12 +72,48 @@ class _Pending:
     refs: dict[str, str]
 
 
+class _Seen:
+    """The ids one file has written to a table and their lines, in 12 bytes each (hash and line).
+
+    A file of millions of records stays in flat memory; a 64-bit hash collision between two ids of
+    one file is the only way this could name a repeat that is none.
+    """
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+        self.lines = array("i")
+
+    def add(self, rows: Iterable[_Pending]) -> None:
+        for p in rows:
+            self.hashes.append(hash(p.ext_id))
+            self.lines.append(p.line)
+
+    def lines_of(self, ext_ids: list[str]) -> dict[str, int]:
+        """Return the first line of each of these ids that this file wrote before."""
+        if not self.hashes:
+            return {}
+        import numpy as np  # only a file that changes stored records comes here
+
+        known = np.frombuffer(self.hashes, dtype=np.int64)
+        wanted = np.fromiter((hash(e) for e in ext_ids), dtype=np.int64, count=len(ext_ids))
+        hits = np.isin(wanted, known)
+        found = {
+            e: self.lines[int(np.flatnonzero(known == h)[0])]
+            for e, h, hit in zip(ext_ids, wanted, hits, strict=True)
+            if hit
+        }
+        del known  # the array may grow again only once no view of it is left
+        return found
+
+
 @dataclass
 class ImportCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
+    #: Things the import did that a person should know of (an overpaid invoice ...).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -120,14 +158,23 @@ class Writer:
         self.run_id: int | None = None
         self.changes: list[dict[str, Any]] = []
         self.inserters: dict[type[m.Imported], BulkInserter] = {}
+        self.seen: dict[type[m.Imported], _Seen] = {model: _Seen() for model in m.IMPORT_ORDER}
+        self.paid_invoices: set[int] = set()
 
     def add(self, parsed: ParsedEvent) -> None:
         event: AnyEvent = parsed.event
         model = TABLE_OF[event.type]
-        row, refs = event_row(event)
         bucket = self.pending.setdefault(model, {})
-        if event.id not in bucket:
-            self.size += 1
+        earlier = bucket.get(event.id)
+        if earlier is not None:
+            if earlier.digest != parsed.digest:
+                first = self.seen[model].lines_of([event.id]).get(event.id, earlier.line)
+                raise _repeated(self.path, parsed.line, event.id, first)
+            self.counts.by_type[event.type] = self.counts.by_type.get(event.type, 0) + 1
+            self.counts.unchanged += 1  # as it is when the first copy was flushed already
+            return
+        row, refs = event_row(event)
+        self.size += 1
         bucket[event.id] = _Pending(parsed.line, event.id, parsed.digest, row, refs)
         self.counts.by_type[event.type] = self.counts.by_type.get(event.type, 0) + 1
         if self.size >= self.batch:
@@ -194,6 +241,14 @@ class Writer:
                 self.counts.unchanged += 1
             else:
                 changed.append(p)
+        if changed:  # an earlier batch of this file wrote the same id with other content?
+            firsts = self.seen[model].lines_of([p.ext_id for p in changed])
+            for p in changed:
+                if p.ext_id in firsts:
+                    raise _repeated(self.path, p.line, p.ext_id, firsts[p.ext_id])
+        self.seen[model].add(rows)
+        if model is m.Payment:
+            self.paid_invoices.update(p.row["invoice_id"] for p in rows)
         if new:
             self._inserter(model).insert(self.conn, new)
             self.counts.inserted += len(new)
@@ -230,9 +285,47 @@ class Writer:
 
     def finish(self, run_id: int) -> None:
         self.flush()
+        self._note_overpayments()
+        if self.counts.notes:
+            runs = table_of(m.ImportRun)
+            self.conn.execute(update(runs).where(runs.c.id == run_id).values(notes=self.counts.notes))
         if self.changes:
             rc = table_of(m.RecordChange)
             self.conn.execute(insert(rc), [{**c, "import_run_id": run_id} for c in self.changes])
+
+    def _note_overpayments(self) -> None:
+        """Note each invoice that this file's payments took above its amount (payments are kept as given)."""
+        if not self.paid_invoices:
+            return
+        inv, pay = table_of(m.Invoice), table_of(m.Payment)
+        paid = func.sum(type_coerce(pay.c.amount, BigInteger))  # integer hundredths
+        amount_cents = type_coerce(inv.c.amount, BigInteger)
+        ids = sorted(self.paid_invoices)
+        for i in range(0, len(ids), _LOOKUP_CHUNK):
+            query = (
+                select(inv.c.ext_id, inv.c.number, inv.c.currency, amount_cents, paid)
+                .join(pay, pay.c.invoice_id == inv.c.id)
+                .where(inv.c.id.in_(ids[i : i + _LOOKUP_CHUNK]))
+                .group_by(inv.c.id, inv.c.ext_id, inv.c.number, inv.c.currency, inv.c.amount)
+                .having(paid > amount_cents)
+                .order_by(inv.c.ext_id)
+            )
+            for ext_id, number, currency, amount, total in self.conn.execute(query):
+                amount, total = from_hundredths(amount), from_hundredths(total)
+                self.counts.notes.append(
+                    f"invoice {number} ({ext_id}) is overpaid: payments total {total} {currency}, "
+                    f"{total - amount} {currency} more than its amount of {amount} {currency}"
+                )
+
+
+def _repeated(path: str, line: int, ext_id: str, first: int) -> ImportProblem:
+    return ImportProblem(
+        path,
+        line,
+        "id",
+        f"{ext_id!r} is already on line {first} with other content; an id may appear once in a file "
+        "(or again with exactly the same content)",
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -19,6 +19,8 @@ outbound ones, matched on the digits of the client's phone numbers.
 from __future__ import annotations
 
 import csv
+import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -103,6 +105,23 @@ def detect_preset(header: list[str]) -> CallPreset:
     raise ValueError("no preset matches")
 
 
+def unmatched_call_key(preset: str, call_id: str, what: str, duration: int) -> str:
+    """Return the key of a call no client matched, from its content (not where the file lay).
+
+    The same call exported again, or the same file under another path, has the same key; a new
+    call in a new export over the same file name has a new one.
+    """
+    digest = hashlib.sha256(f"{preset}\n{call_id}\n{what}\n{duration}".encode()).hexdigest()[:16]
+    return f"call:{preset}:{call_id[:200]}:{digest}"
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _unquoted(line: str) -> str:
+    return _QUOTED.sub("", line)
+
+
 def _parse_time(value: str) -> datetime:
     value = value.strip()
     try:
@@ -116,9 +135,18 @@ def _parse_time(value: str) -> datetime:
 
 def parse_calls(
     lines: Iterable[str], *, path: str, phones: Mapping[str, str], preset: str | None = None
-) -> Iterator[tuple[int, dict[str, object] | None, str]]:
-    """Yield (row number, contact event dict or None when unmatched, description) per call."""
-    reader = csv.DictReader(lines)
+) -> Iterator[tuple[int, dict[str, object] | None, str, str]]:
+    """Yield (row number, contact event dict or None when unmatched, description, key) per call.
+
+    The key names a call that no client matched in the unmatched table (``unmatched_call_key``).
+
+    The delimiter is read from the header row: a comma, or a semicolon (what Excel writes where the
+    decimal separator is a comma, e.g. in Estonian and Thai settings).
+    """
+    rows = iter(lines)
+    first = next(rows, "")
+    delimiter = ";" if _unquoted(first).count(";") > _unquoted(first).count(",") else ","
+    reader = csv.DictReader(itertools.chain([first], rows), delimiter=delimiter)
     header = list(reader.fieldnames or [])
     if not header:
         raise ImportProblem(path, 1, None, "empty CSV: no header row")
@@ -146,7 +174,7 @@ def parse_calls(
             raise ImportProblem(path, line, None, "more fields than the header has columns")
         try:
             at = _parse_time(row[chosen.at] or "")
-        except (ValueError, TypeError, IndexError) as exc:
+        except (ValueError, TypeError, IndexError, OverflowError) as exc:
             raise ImportProblem(path, line, chosen.at, f"bad time {row[chosen.at]!r}: {exc}") from None
         way = (row[chosen.direction] or "").strip().lower()
         if way.startswith("in"):
@@ -158,8 +186,8 @@ def parse_calls(
                 path, line, chosen.direction, f"direction {way!r} is neither in- nor outbound"
             )
         try:
-            duration = int(float(row.get(chosen.duration) or 0))
-        except ValueError:
+            duration = int(float((row.get(chosen.duration) or "0").replace(",", ".")))
+        except (ValueError, OverflowError):
             raise ImportProblem(
                 path, line, chosen.duration, f"duration {row[chosen.duration]!r} is not a number"
             ) from None
@@ -174,7 +202,7 @@ def parse_calls(
         client = phones.get(phone_key(other))
         what = f"{direction} call {other} at {at.isoformat()}"
         if client is None:
-            yield line, None, what
+            yield line, None, what, unmatched_call_key(chosen.name, call_id, what, duration)
             continue
         event: dict[str, object] = {
             "type": "contact",
@@ -188,4 +216,4 @@ def parse_calls(
         }
         if chosen.staff and row.get(chosen.staff):
             event["staff"] = row[chosen.staff]
-        yield line, event, what
+        yield line, event, what, ""

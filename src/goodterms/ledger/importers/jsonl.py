@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -14,6 +15,10 @@ from goodterms.ledger.problems import ImportProblem
 
 #: Longest line accepted; a longer one is refused without reading it all into memory.
 MAX_LINE_BYTES = 8 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+# A JSON escape of NUL (not an escaped backslash followed by "u0000"): PostgreSQL text cannot hold
+# NUL, so it is dropped on every backend alike.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,8 @@ def parse_line(raw: bytes, line: int, path: str) -> ParsedEvent | None:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ImportProblem(path, line, None, f"not valid UTF-8 (byte {exc.start + 1})") from None
+    if b"\\u0000" in body:
+        body = _NUL_ESCAPE.sub(rb"\1", body)
     try:
         event = EVENT_ADAPTER.validate_json(body)
     except ValidationError as exc:
@@ -80,8 +87,10 @@ def read_lines(stream: BinaryIO, path: str) -> Iterator[tuple[int, bytes]]:
 
 
 def parse_stream(stream: BinaryIO, path: str) -> Iterator[ParsedEvent]:
-    """Yield every event of a JSON Lines stream in order."""
+    """Yield every event of a JSON Lines stream in order (a UTF-8 byte-order mark is skipped)."""
     for number, raw in read_lines(stream, path):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
         parsed = parse_line(raw, number, path)
         if parsed is not None:
             yield parsed

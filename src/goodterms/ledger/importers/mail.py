@@ -20,6 +20,8 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
 
+from goodterms.ledger.events import FIRST_DAY, LAST_DAY
+
 _CHARSET_ALIASES = {
     "windows-874": "cp874",
     "x-windows-874": "cp874",
@@ -52,6 +54,43 @@ class ParsedMail:
     size: int
     attachments: list[tuple[str, int]] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    #: When the last server received it (``Received:`` or ``Delivery-Date:``): the time of a message
+    #: without a readable ``Date:``.
+    delivered_at: datetime | None = None
+    #: Why the message's structure could not be read (then ``text`` is empty), or None.
+    unreadable: str | None = None
+
+
+def mail_time(value: str | None) -> datetime | None:
+    """Read an RFC 2822 (or mbox ``asctime``) date; None when unreadable or outside the ledger's range.
+
+    A time without a zone is taken as UTC.
+    """
+    if not value:
+        return None
+    try:
+        at = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    if (
+        not FIRST_DAY.year <= at.year <= LAST_DAY.year
+        or not FIRST_DAY <= at.astimezone(UTC).date() <= LAST_DAY
+    ):
+        return None
+    return at
+
+
+def _delivered(msg: Message, defects: list[str]) -> datetime | None:
+    try:
+        received = msg.get_all("Received") or []
+    except Exception:  # a header policy.default refuses
+        received = []
+    for value in received[:1]:  # the topmost: the server that delivered it here
+        at = mail_time(str(value).rpartition(";")[2])
+        if at is not None:
+            return at
+    return mail_time(_header(msg, "Delivery-Date", defects))
 
 
 def _header(msg: Message, name: str, defects: list[str]) -> str | None:
@@ -126,52 +165,55 @@ def _automatic(msg: Message, sender: str | None, defects: list[str]) -> str | No
     return None
 
 
+_WHY_UNREADABLE: dict[type[BaseException], str] = {
+    RecursionError: "its parts are nested too deeply to read",
+    MemoryError: "it is too large to read",
+}
+
+
+def _headers_only(raw: bytes) -> Message:
+    """Parse just the header block, for a message whose body defeats the parser."""
+    end = min((i for i in (raw.find(b"\n\n"), raw.find(b"\r\n\r\n")) if i >= 0), default=len(raw))
+    try:
+        return email.message_from_bytes(raw[:end] + b"\n\n", policy=email.policy.compat32)
+    except Exception:
+        return Message()
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
-    """Parse raw RFC 822 bytes; never raises for malformed input."""
+    """Parse raw RFC 822 bytes; never raises for malformed input.
+
+    A message whose structure defeats the parser (thousands of nested parts) keeps its headers and
+    says why in ``unreadable``; its text is then empty and the caller keeps the raw bytes.
+    """
     defects: list[str] = []
+    unreadable: str | None = None
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    except Exception as exc:  # pragma: no cover - compat32 parses anything it is given
+    except Exception as exc:  # compat32 parses anything, but not thousands of nested parts
         defects.append(f"unparseable: {type(exc).__name__}")
-        msg = Message()
+        unreadable = _WHY_UNREADABLE.get(type(exc), f"its structure could not be read ({type(exc).__name__})")
+        msg = _headers_only(raw)
     defects.extend(type(d).__name__ for d in getattr(msg, "defects", []))
     from_value = _header(msg, "From", defects) or ""
     name, addr = parseaddr(from_value)
     sender = addr.lower() if "@" in addr else None
     to = [a.lower() for _, a in getaddresses([_header(msg, "To", defects) or ""]) if "@" in a]
-    at: datetime | None = None
     date_value = _header(msg, "Date", defects)
-    if date_value:
-        try:
-            at = parsedate_to_datetime(date_value)
-            at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-        except (TypeError, ValueError, IndexError):
-            defects.append("Date: unparseable")
+    at = mail_time(date_value)
+    if date_value and at is None:
+        defects.append("Date: unparseable or out of range")
     mid = _MSGID.findall(_header(msg, "Message-ID", defects) or "")
     irt = _MSGID.findall(_header(msg, "In-Reply-To", defects) or "")
     refs = _MSGID.findall(_header(msg, "References", defects) or "")
     plain: list[str] = []
     htmls: list[str] = []
     attachments: list[tuple[str, int]] = []
-    for part in msg.walk() if msg.is_multipart() else [msg]:
-        if part.is_multipart():
-            continue
-        disposition = str(part.get("Content-Disposition") or "").lower()
-        try:
-            filename = part.get_filename() or part.get_param("name")
-        except Exception:
-            defects.append("attachment: unreadable file name")
-            filename = "unnamed"
-        if isinstance(filename, tuple):  # RFC 2231 value that could not be decoded
-            filename = str(filename[2])
-        ctype = part.get_content_type()
-        if filename or "attachment" in disposition:
-            body = part.get_payload(decode=True)
-            attachments.append((str(filename or "unnamed"), len(body) if isinstance(body, bytes) else 0))
-        elif ctype == "text/plain":
-            plain.append(_decode(part, defects))
-        elif ctype == "text/html":
-            htmls.append(_decode(part, defects))
+    try:
+        _read_parts(msg, plain, htmls, attachments, defects)
+    except (RecursionError, MemoryError) as exc:
+        unreadable = _WHY_UNREADABLE.get(type(exc), type(exc).__name__)
+        plain, htmls, attachments = [], [], []
     html_only = not plain and bool(htmls)
     text = "\n\n".join(plain) if plain else "\n\n".join(html_to_text(h) for h in htmls)
     message_id = mid[0] if mid else None
@@ -192,4 +234,34 @@ def parse_mail(raw: bytes) -> ParsedMail:
         size=len(raw),
         attachments=attachments,
         defects=defects,
+        delivered_at=_delivered(msg, defects),
+        unreadable=unreadable,
     )
+
+
+def _read_parts(
+    msg: Message,
+    plain: list[str],
+    htmls: list[str],
+    attachments: list[tuple[str, int]],
+    defects: list[str],
+) -> None:
+    for part in msg.walk() if msg.is_multipart() else [msg]:
+        if part.is_multipart():
+            continue
+        disposition = str(part.get("Content-Disposition") or "").lower()
+        try:
+            filename = part.get_filename() or part.get_param("name")
+        except Exception:
+            defects.append("attachment: unreadable file name")
+            filename = "unnamed"
+        if isinstance(filename, tuple):  # RFC 2231 value that could not be decoded
+            filename = str(filename[2])
+        ctype = part.get_content_type()
+        if filename or "attachment" in disposition:
+            body = part.get_payload(decode=True)
+            attachments.append((str(filename or "unnamed"), len(body) if isinstance(body, bytes) else 0))
+        elif ctype == "text/plain":
+            plain.append(_decode(part, defects))
+        elif ctype == "text/html":
+            htmls.append(_decode(part, defects))

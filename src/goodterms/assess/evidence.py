@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
 
 from goodterms.assess.findings import Evidence
-from goodterms.assess.load import Scope, from_epoch, handling_seconds
+from goodterms.assess.load import Scope, from_epoch
 from goodterms.assess.sql import (
     Moments,
     contact_sql,
     epoch,
+    handling_seconds,
     hostile_message,
     in_clients,
     strained_call_parts,

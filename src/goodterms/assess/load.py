@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, Connection, and_, case, func, select, type_coerce
+from sqlalchemy import BigInteger, Connection, and_, case, func, select, type_coerce
 
 from goodterms.assess.arrays import group_min, union_days
 from goodterms.assess.clock import OpenClock
@@ -33,6 +33,7 @@ from goodterms.assess.sql import (
     epoch,
     fetch_columns,
     first_resolved,
+    handling_seconds,
     hostile_message,
     in_clients,
     strained_call_parts,
@@ -200,19 +201,6 @@ def _span(values: dict[str, Any], first: int | None, last: int | None) -> None:
         return
     values["first_s"] = min(values.get("first_s", first), int(first))
     values["last_s"] = max(values.get("last_s", last), int(last))
-
-
-def handling_seconds(settings: AssessSettings) -> ColumnElement[Any]:
-    """Staff seconds a contact took: a call's or meeting's length, a message's configured minutes (whole seconds)."""
-    c = m.Contact
-    return case(
-        (c.channel.in_(("call", "meeting")), c.duration_s),
-        *[
-            (c.channel == channel, round(minutes * 60))
-            for channel, minutes in settings.handling_minutes.items()
-        ],
-        else_=0,
-    )
 
 
 def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:

@@ -258,6 +258,19 @@ def hostile_message(c: Any) -> ColumnElement[bool]:
     return condition
 
 
+def handling_seconds(settings: AssessSettings) -> ColumnElement[Any]:
+    """Staff seconds a contact took: a call's or meeting's length, a message's configured minutes (whole seconds)."""
+    c = m.Contact
+    return case(
+        (c.channel.in_(("call", "meeting")), c.duration_s),
+        *[
+            (c.channel == channel, round(minutes * 60))
+            for channel, minutes in settings.handling_minutes.items()
+        ],
+        else_=0,
+    )
+
+
 def strained_call_parts(sql: ContactSql, settings: AssessSettings) -> tuple[ColumnElement[bool], ...]:
     """Return (long, late, hostile, hard): inbound calls staff took that wear them down.
 

@@ -24,7 +24,7 @@ from goodterms.ledger.importers.calls import parse_calls, phone_key
 from goodterms.ledger.importers.jsonl import ParsedEvent, parse_line, parse_stream
 from goodterms.ledger.importers.mail import ParsedMail, mail_time, parse_mail
 from goodterms.ledger.problems import ImportProblem
-from goodterms.ledger.request_state import RequestPolicy, settle_requests
+from goodterms.ledger.request_state import RequestPolicy, noting_requests, settle_requests
 from goodterms.ledger.store import ImportCounts, Writer, table_of
 
 Progress = Callable[[int], None]
@@ -180,7 +180,7 @@ def write_events(
     with engine.begin() as conn:
         _wait_for_other_imports(conn, path)
         writer = Writer(conn, path)
-        writer.add_many(_noting_requests(events, touched))
+        writer.add_many(noting_requests(events, touched))
         writer.flush()
         if unmatched:
             _store_unmatched(conn, unmatched)
@@ -188,17 +188,6 @@ def write_events(
         writer.finish(run_id)
         settle_requests(conn, touched, policy or RequestPolicy())
         return writer.counts
-
-
-def _noting_requests(events: Iterable[ParsedEvent], touched: set[str]) -> Iterator[ParsedEvent]:
-    """Pass events through, noting the source id of every request they create or refer to."""
-    for parsed in events:
-        event = parsed.event
-        if event.type == "request":
-            touched.add(event.id)
-        elif (ref := getattr(event, "request", None)) is not None:
-            touched.add(ref)
-        yield parsed
 
 
 def import_jsonl(

@@ -9,7 +9,7 @@ requests finds them answered, each with the reference and promise the desk would
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ from goodterms.calendar import BusinessCalendar
 from goodterms.desk.promise import promised_at, response_target
 from goodterms.desk.threading import format_reference
 from goodterms.ledger import models as m
+from goodterms.ledger.importers.jsonl import ParsedEvent
 from goodterms.ledger.store import table_of
 from goodterms.settings import BusinessSettings
 
@@ -107,6 +108,17 @@ def settle_requests(conn: Connection, ext_ids: Iterable[str], policy: RequestPol
             changes,
         )
     return len(changes)
+
+
+def noting_requests(events: Iterable[ParsedEvent], touched: set[str]) -> Iterator[ParsedEvent]:
+    """Pass events through, noting the source id of every request they create or refer to."""
+    for parsed in events:
+        event = parsed.event
+        if event.type == "request":
+            touched.add(event.id)
+        elif (ref := getattr(event, "request", None)) is not None:
+            touched.add(ref)
+        yield parsed
 
 
 def _settle_chunk(

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 _FROM_DEFAULT = "desk@localhost"
 #: Pauses (seconds) between tries of a bookkeeping write after the relay took a message.
 MARK_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
-#: Rows the relay accepted whose "sent" mark could not be written yet: id -> when it was accepted.
-_accepted_unmarked: dict[int, datetime] = {}
+#: Rows the relay accepted whose "sent" mark could not be written yet: (database, id) -> when accepted.
+_accepted_unmarked: dict[tuple[str, int], datetime] = {}
 _accepted_lock = threading.Lock()
 
 
@@ -173,8 +173,9 @@ def send_pending(
     _write_remembered_marks(engine)
     with session_scope(engine) as session:
         ids = [row.id for row in _unsent(session, kinds)]
+    db = _database(engine)
     with _accepted_lock:
-        ids = [i for i in ids if i not in _accepted_unmarked]
+        ids = [i for i in ids if (db, i) not in _accepted_unmarked]
     if not ids:
         return 0
     sent = 0
@@ -244,8 +245,9 @@ def _note_refusal(engine: Engine, row_id: int, exc: Exception, sleep: Callable[[
 def _mark_sent(engine: Engine, row_id: int, sleep: Callable[[float], None]) -> None:
     """Mark a row the relay accepted; if the database stays busy, remember it for the next round."""
     accepted = _now()
+    remembered = (_database(engine), row_id)
     with _accepted_lock:
-        _accepted_unmarked[row_id] = accepted
+        _accepted_unmarked[remembered] = accepted
 
     def write(session: Session) -> None:
         row = session.get(m.Outbox, row_id)
@@ -256,12 +258,17 @@ def _mark_sent(engine: Engine, row_id: int, sleep: Callable[[float], None]) -> N
 
     _write_with_retry(engine, write, sleep)
     with _accepted_lock:
-        _accepted_unmarked.pop(row_id, None)
+        _accepted_unmarked.pop(remembered, None)
+
+
+def _database(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
 
 
 def _write_remembered_marks(engine: Engine) -> None:
+    db = _database(engine)
     with _accepted_lock:
-        pending = dict(_accepted_unmarked)
+        pending = {row_id: when for (where, row_id), when in _accepted_unmarked.items() if where == db}
     for row_id, accepted in sorted(pending.items()):
         with session_scope(engine) as session:
             row = session.get(m.Outbox, row_id)
@@ -270,7 +277,7 @@ def _write_remembered_marks(engine: Engine) -> None:
                 row.sent_at = accepted
                 row.last_error = None
         with _accepted_lock:
-            _accepted_unmarked.pop(row_id, None)
+            _accepted_unmarked.pop((db, row_id), None)
 
 
 def _write_with_retry(

@@ -671,3 +671,12 @@ def test_make_msgid_is_stable_per_row(app: Goodterms) -> None:
         row = session.scalars(select(m.Outbox)).one()
         first, second = outbox.build_message(row)["Message-ID"], outbox.build_message(row)["Message-ID"]
     assert first == second == row.headers["Message-ID"]
+
+
+def test_a_non_ascii_address_goes_out_as_smtputf8_and_is_not_set_aside(
+    app: Goodterms, sink: tuple[Sink, str, int]
+) -> None:
+    handler, host, port = sink
+    _queue_row(app, "ack:utf8", to_addr="jüri.õun@example.ee")
+    assert outbox.send_pending(engine=app.engine, relay_host=host, relay_port=port) == 1
+    assert acked_to(handler) == ["jüri.õun@example.ee"]

@@ -47,9 +47,13 @@ def stale_after(interval_s: float) -> timedelta:
 def sender_health(engine: Engine, now: datetime | None = None) -> dict[str, Any] | None:
     """Return the sender's health for /healthz, or None if no desk sender ever ran on this ledger."""
     now = now or datetime.now(UTC)
-    with session_scope(engine) as session:
-        blob = session.get(m.Blob, BLOB_NAME)
-        raw = blob.data if blob is not None else None
+    try:
+        with session_scope(engine) as session:
+            blob = session.get(m.Blob, BLOB_NAME)
+            raw = blob.data if blob is not None else None
+    except SQLAlchemyError as exc:
+        log.warning("desk sender health not read: %s", exc)
+        return {"state": "unknown", "detail": "the ledger could not be read", "beat": None, "healthy": False}
     if raw is None:
         return None
     data = json.loads(raw)

@@ -344,9 +344,9 @@ def _receive(
         answered=True,
         subject=subject[:500],
         text=text,
-        sender=sender,
-        message_id=mail.message_id if mail else None,
-        in_reply_to=mail.in_reply_to if mail else None,
+        sender=sender[:320] if sender else None,  # the columns' sizes: PostgreSQL refuses longer values
+        message_id=mail.message_id[:500] if mail and mail.message_id else None,
+        in_reply_to=mail.in_reply_to[:500] if mail and mail.in_reply_to else None,
     )
     info = analysis.to_json() if analysis is not None else {}
     if automatic is not None:

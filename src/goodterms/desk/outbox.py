@@ -142,7 +142,10 @@ def _ready(row: m.Outbox) -> EmailMessage | str:
         return f"the address {row.to_addr!r} is not a usable e-mail address, so nothing was sent"
     try:
         msg = build_message(row)
-        msg.as_bytes()  # what the relay would get: fails here, not half-way through a send
+        try:  # what the relay would get: fails here, not half-way through a send
+            msg.as_bytes()
+        except UnicodeError:  # a non-ASCII address goes out as SMTPUTF8, as smtplib will send it
+            msg.as_bytes(policy=msg.policy.clone(utf8=True))
     except Exception as exc:  # any row, however odd, must not stop the rows after it
         return f"the message could not be put together ({type(exc).__name__}: {exc})"
     return msg

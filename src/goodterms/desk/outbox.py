@@ -14,6 +14,7 @@ not hand it to the relay again, writing the mark on the next round.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
 import threading
@@ -145,7 +146,7 @@ def _ready(row: m.Outbox) -> EmailMessage | str:
         try:  # what the relay would get: fails here, not half-way through a send
             msg.as_bytes()
         except UnicodeError:  # a non-ASCII address goes out as SMTPUTF8, as smtplib will send it
-            msg.as_bytes(policy=msg.policy.clone(utf8=True))
+            msg.as_bytes(policy=email.policy.SMTPUTF8)
     except Exception as exc:  # any row, however odd, must not stop the rows after it
         return f"the message could not be put together ({type(exc).__name__}: {exc})"
     return msg

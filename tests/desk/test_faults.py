@@ -256,14 +256,12 @@ def test_a_running_desk_beats_and_says_when_it_stopped(app: Goodterms, sink: tup
     _, host, _ = sink
     dead_relay = free_port()
     server = DeskServer(app, "127.0.0.1", free_port(), host, dead_relay, interval_s=0.1)
+    _queue_row(app, "ack:x")
     server.start()
     try:
         deadline = time.monotonic() + 10
         while server.sender_state != "relay unavailable" and time.monotonic() < deadline:
             time.sleep(0.05)
-        _queue_row(app, "ack:x")
-        server._wake.set()
-        time.sleep(0.3)
         found = sender_health(app.engine)
         assert found is not None and found["state"] == "relay unavailable" and not found["healthy"]
     finally:
@@ -315,13 +313,13 @@ def test_the_desk_rides_out_a_locked_database_and_sends_each_ack_once(
 ) -> None:
     server, sink = desk
     monkeypatch.setattr(outbox, "MARK_RETRY_DELAYS", (0.01,))
-    seen = _fail_marks(server.app, times=5)  # more than one round of retries: the loop backs off
+    seen = _fail_marks(server.app, times=3)  # more than one round of retries: the loop backs off
     deliver(server.port, mail("jane@example.com", "Recording", "Please transcribe the Monday recording."))
     wait_for(sink, 1)
     deadline = time.monotonic() + 15
     while count(server.app, m.Outbox, m.Outbox.sent_at.is_(None)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert seen["failed"] == 5
+    assert seen["failed"] == 3
     deliver(server.port, mail("jane@example.com", "Invoice", "Please send the invoice for March."))
     wait_for(sink, 2)
     time.sleep(0.5)
@@ -349,10 +347,11 @@ def test_a_real_sqlite_lock_held_past_the_busy_timeout_is_waited_out(
     assert path
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     real = handler.handle_DATA
+    release = threading.Timer(1.5, lambda: holder.execute("COMMIT"))
 
     async def lock_then_accept(server: Any, session: Any, envelope: Any) -> str:
         holder.execute("BEGIN IMMEDIATE")  # as a large import does, while we mark the row sent
-        threading.Timer(1.5, lambda: holder.execute("COMMIT")).start()
+        release.start()
         return await real(server, session, envelope)
 
     handler.handle_DATA = lock_then_accept  # type: ignore[method-assign]
@@ -360,7 +359,7 @@ def test_a_real_sqlite_lock_held_past_the_busy_timeout_is_waited_out(
     try:
         assert outbox.send_pending(engine=app.engine, relay_host=host, relay_port=port) == 1
     finally:
-        time.sleep(1.6)
+        release.join()
         holder.close()
     assert len(handler.messages) == 1
     assert count(app, m.Outbox, m.Outbox.sent_at.is_not(None)) == 1
@@ -402,10 +401,7 @@ def test_the_default_message_limit_carries_an_attachment_at_the_attachment_limit
     msg.add_attachment(
         b"\x01" * limits.max_attachment_bytes, maintype="audio", subtype="mpeg", filename="a.mp3"
     )
-    size = len(msg.as_bytes())
-    assert size <= limits.max_message_bytes
-    parsed = parse_mail(msg.as_bytes())
-    assert parsed.attachments == [("a.mp3", limits.max_attachment_bytes)]
+    assert len(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))) <= limits.max_message_bytes
     with pytest.raises(ValueError, match="cannot carry an attachment"):
         DeskSettings(max_message_bytes=25 * 1024 * 1024)
 

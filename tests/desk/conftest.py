@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import smtplib
 import socket
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
+from email.utils import make_msgid
 from typing import Any
 
 import pytest
@@ -45,3 +48,29 @@ def sink() -> Iterator[tuple[Sink, str, int]]:
         yield handler, "127.0.0.1", port
     finally:
         controller.stop()
+
+
+def mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
+    """A client's message to the desk (``Auto_Submitted=`` sets ``Auto-Submitted:``)."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "desk@siamscribe.example"
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="client.example")
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg
+
+
+def deliver(port: int, msg: EmailMessage) -> None:
+    """Send one message to the desk over SMTP on 127.0.0.1."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.send_message(msg)
+
+
+def wait_for(sink: Sink, count: int, timeout: float = 10.0) -> None:
+    """Wait until the sink holds ``count`` messages (or the timeout passes; the caller asserts)."""
+    deadline = time.monotonic() + timeout
+    while len(sink.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import smtplib
 import time
 from collections.abc import Iterator
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import pytest
 from sqlalchemy import func, select
@@ -16,7 +13,7 @@ from goodterms.desk.outbox import send_pending
 from goodterms.desk.smtpd import DeskServer
 from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
-from tests.desk.conftest import Sink, free_port
+from tests.desk.conftest import Sink, deliver, free_port, mail, wait_for
 from tests.factories import business, client
 
 HOURS = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -39,29 +36,6 @@ def app(db_url: str, tmp_path: object) -> Goodterms:
         ],
     )
     return gt
-
-
-def mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = "desk@siamscribe.example"
-    msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain="client.example")
-    for name, value in headers.items():
-        msg[name.replace("_", "-")] = value
-    msg.set_content(body)
-    return msg
-
-
-def deliver(port: int, msg: EmailMessage) -> None:
-    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
-        smtp.send_message(msg)
-
-
-def wait_for(sink: Sink, count: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while len(sink.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -33,7 +33,9 @@ def queue_ack(
     paused_note: str | None = None,
 ) -> m.Outbox:
     """Queue the acknowledgement of one inbound message; idempotent by ``key``."""
-    assert request.promised_at is not None and request.reference is not None
+    if request.promised_at is None or request.reference is None:
+        # Intake gives every request it takes up both (intake._take_up); other callers must too.
+        raise ValueError(f"request {request.id} has no reference or no promise; it cannot be acknowledged")
     lang = language_of(client.language)
     promised = format_moment(request.promised_at, lang=lang, timezone=client.timezone or "UTC")
     body = render(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_CHASE_PHRASES: dict[str, list[str]] = {
     "en": [
@@ -70,6 +70,21 @@ DEFAULT_CHASE_PHRASES: dict[str, list[str]] = {
 }
 
 
+#: Room in a message for its headers and text besides its largest attachment.
+MESSAGE_OVERHEAD_BYTES = 256 * 1024
+
+
+def encoded_size(attachment_bytes: int) -> int:
+    """Bytes an attachment takes inside a mail: base64 (4 per 3) in 76-character lines ending CRLF."""
+    chars = -(-attachment_bytes // 3) * 4
+    return chars + 2 * -(-chars // 76)
+
+
+def smallest_message_limit(max_attachment_bytes: int) -> int:
+    """The smallest ``max_message_bytes`` that still carries one attachment at the attachment limit."""
+    return encoded_size(max_attachment_bytes) + MESSAGE_OVERHEAD_BYTES
+
+
 class DeskSettings(BaseModel):
     """How the request desk receives, acknowledges and folds repeats."""
 
@@ -80,10 +95,15 @@ class DeskSettings(BaseModel):
         None, description="From address of acknowledgements (default: the business e-mail)."
     )
     max_message_bytes: int = Field(
-        25 * 1024 * 1024, description="Largest message accepted; larger mail is refused with SMTP 552."
+        28 * 1024 * 1024,
+        description=(
+            "Largest message accepted, as sent (attachments base64-encoded); larger mail is refused with "
+            "SMTP 552 and the refusal recorded. Must carry one attachment of max_attachment_bytes "
+            "(about 4/3 of it plus 256 KiB)."
+        ),
     )
     max_attachment_bytes: int = Field(
-        20 * 1024 * 1024, description="Largest single attachment; a larger one refuses the message."
+        20 * 1024 * 1024, description="Largest single attachment (decoded); a larger one refuses the message."
     )
     template_dir: str | None = Field(
         None,
@@ -97,3 +117,15 @@ class DeskSettings(BaseModel):
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_CHASE_PHRASES.items()},
         description="Phrases per language (th, et, en) that mean 'any news on my request?'.",
     )
+
+    @model_validator(mode="after")
+    def _limits_agree(self) -> DeskSettings:
+        needed = smallest_message_limit(self.max_attachment_bytes)
+        if self.max_message_bytes < needed:
+            raise ValueError(
+                f"max_message_bytes ({self.max_message_bytes}) cannot carry an attachment of "
+                f"max_attachment_bytes ({self.max_attachment_bytes}): encoded for mail it takes "
+                f"{encoded_size(self.max_attachment_bytes)} bytes; set max_message_bytes to at least {needed} "
+                "or lower max_attachment_bytes"
+            )
+        return self

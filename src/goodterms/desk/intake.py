@@ -6,6 +6,7 @@ commit in one transaction, and the outbox sends it later (``outbox.send_pending`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from goodterms.app import Goodterms
 from goodterms.calendar import BusinessCalendar
 from goodterms.desk import promise as pr
 from goodterms.desk.acknowledge import is_promise_kept, queue_ack
+from goodterms.desk.addresses import own_addresses, usable_address
 from goodterms.desk.config import DeskSettings
 from goodterms.desk.hygiene import machine_sent
 from goodterms.desk.matching import AddressBook, client_by_ref, match_or_prospect
@@ -30,6 +32,48 @@ from goodterms.ledger.importers.mail import ParsedMail
 from goodterms.settings import BusinessSettings
 
 _OPEN = ("open", "waiting")
+#: Most characters of text stored in a request or contact, as the JSON Lines import allows;
+#: the rest of a longer text is kept whole in ``kept_files`` beside the contact.
+TEXT_CAP = 1_000_000
+REST_NAME = "text-continued.txt"
+
+
+def clean_text(value: str) -> str:
+    """Return text any database can store: NUL removed, stray surrogates decoded or replaced.
+
+    Headers read with compat32 can carry raw 8-bit bytes as surrogate escapes; those that are UTF-8
+    are decoded, anything else becomes U+FFFD. PostgreSQL refuses NUL in text, SQLite keeps it:
+    both backends get the same text.
+    """
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def _clean_opt(value: str | None) -> str | None:
+    return None if value is None else clean_text(value)
+
+
+def clean_mail(mail: ParsedMail) -> ParsedMail:
+    """Return the message with every text field made storable (see ``clean_text``)."""
+    return dataclasses.replace(
+        mail,
+        key=clean_text(mail.key),
+        sender=_clean_opt(mail.sender),
+        sender_name=_clean_opt(mail.sender_name),
+        to=[clean_text(a) for a in mail.to],
+        subject=clean_text(mail.subject),
+        message_id=_clean_opt(mail.message_id),
+        in_reply_to=_clean_opt(mail.in_reply_to),
+        references=[clean_text(r) for r in mail.references],
+        text=clean_text(mail.text),
+        attachments=[(clean_text(name), size) for name, size in mail.attachments],
+    )
 
 
 class IntakeProblem(ValueError):
@@ -105,26 +149,61 @@ def _analyse(text: str, lang: str | None, at: datetime, tz: str) -> _Reading | N
 
 
 def refuse(
-    *, session: Session, key: str, sender: str | None, subject: str, at: datetime | None, reason: str
-) -> None:
-    """Record a message we will not take (too large, machine-sent stranger) with its reason."""
+    *,
+    session: Session,
+    key: str,
+    sender: str | None,
+    subject: str,
+    at: datetime | None,
+    reason: str,
+    text: str | None = None,
+    raw: bytes | None = None,
+) -> m.UnmatchedMessage | None:
+    """Record a message we will not take (too large, machine-sent stranger) with its reason.
+
+    ``text`` and ``raw`` keep what the message said for staff (raw as ``message.eml`` in
+    ``kept_files``). Returns the stored row, or None if this very message was kept before.
+    """
+    key, sender, subject, reason = (
+        clean_text(key),
+        _clean_opt(sender),
+        clean_text(subject),
+        clean_text(reason),
+    )
     seen = session.scalars(
         select(m.UnmatchedMessage).where(m.UnmatchedMessage.message_key == key[:500])
     ).first()
     if seen is not None:
         if (seen.sender, seen.subject) == (sender[:320] if sender else None, subject[:500]):
-            return  # the same message again
+            return None  # the same message again
         key = f"{key[:400]}#{_content_digest(sender, subject, reason)}"
-    session.add(
-        m.UnmatchedMessage(
-            message_key=key[:500],
-            sender=sender[:320] if sender else None,
-            subject=subject[:500],
-            at=at,
-            source="desk",
-            reason=reason[:200],
-            text=None,
-        )
+    row = m.UnmatchedMessage(
+        message_key=key[:500],
+        sender=sender[:320] if sender else None,
+        subject=subject[:500],
+        at=at,
+        source="desk",
+        reason=reason[:200],
+        text=clean_text(text)[:TEXT_CAP] if text else None,
+    )
+    session.add(row)
+    if raw is not None:
+        session.flush()
+        session.add(_kept(name="message.eml", media_type="message/rfc822", data=raw, unmatched_id=row.id))
+    return row
+
+
+def _kept(
+    *, name: str, media_type: str, data: bytes, contact_id: int | None = None, unmatched_id: int | None = None
+) -> m.KeptFile:
+    return m.KeptFile(
+        contact_id=contact_id,
+        unmatched_id=unmatched_id,
+        name=name,
+        media_type=media_type,
+        size=len(data),
+        data=data,
+        created_at=datetime.now(UTC),
     )
 
 
@@ -162,10 +241,13 @@ def _receive(
 ) -> IntakeResult:
     now = datetime.now(UTC)
     if mail is not None:
+        mail = clean_mail(mail)
         sender, subject, text = mail.sender, mail.subject, mail.text
         at = mail.at if mail.at is not None and mail.at <= now else now
         key = mail.key
     else:
+        sender, subject, text = _clean_opt(sender), clean_text(subject), clean_text(text)
+        client_ref = _clean_opt(client_ref)
         at = at or now
         if at.tzinfo is None:
             raise IntakeProblem("the time of the message must carry a timezone")
@@ -173,6 +255,7 @@ def _receive(
             f"{client_ref}|{sender}|{at.isoformat()}|{subject}|{text}".encode()
         ).hexdigest()
         key = f"submit:{digest[:40]}"
+    text, rest = text[:TEXT_CAP], text[TEXT_CAP:]
     ext_id = f"desk:{key}"[:200]
     seen = session.scalars(select(m.Contact).where(m.Contact.ext_id == ext_id)).first()
     if seen is not None:
@@ -200,6 +283,16 @@ def _receive(
         return IntakeResult("unmatched", reason=reason)
     else:
         client = None
+    own = own_addresses(
+        session=session, business_email=ctx.business.email, from_address=ctx.desk.from_address
+    )
+    if client is None and sender is not None:
+        unusable = _unusable_sender(sender, own)
+        if unusable is not None:
+            refuse(
+                session=session, key=key, sender=sender, subject=subject, at=at, reason=unusable, text=text
+            )
+            return IntakeResult("unmatched", reason=unusable)
     automatic = machine_sent(mail) if mail is not None else None
     analysis = _analyse(text, client.language if client else None, at, ctx.business.timezone)
     if client is None:
@@ -251,9 +344,9 @@ def _receive(
         answered=True,
         subject=subject[:500],
         text=text,
-        sender=sender,
-        message_id=mail.message_id if mail else None,
-        in_reply_to=mail.in_reply_to if mail else None,
+        sender=sender[:320] if sender else None,  # the columns' sizes: PostgreSQL refuses longer values
+        message_id=mail.message_id[:500] if mail and mail.message_id else None,
+        in_reply_to=mail.in_reply_to[:500] if mail and mail.in_reply_to else None,
     )
     info = analysis.to_json() if analysis is not None else {}
     if automatic is not None:
@@ -309,9 +402,19 @@ def _receive(
         session.add(request)
         session.flush()
         request.reference = format_reference(ctx.desk.reference_prefix, request.id)
+    _take_up(ctx, request, max(at, now), target)
     contact.request_id = request.id
     session.add(contact)
     session.flush()
+    if rest:
+        session.add(
+            _kept(
+                name=REST_NAME,
+                media_type="text/plain; charset=utf-8",
+                data=rest.encode(),
+                contact_id=contact.id,
+            )
+        )
     result = IntakeResult(
         outcome,
         client_id=client.id,
@@ -322,9 +425,14 @@ def _receive(
         repeat_reason=repeat_reason,
         analysis=info,
     )
+    if rest:
+        result.reason = f"the text is longer than {TEXT_CAP:,} characters; the rest is kept as {REST_NAME}"
     to_addr = sender or (client.emails[0] if client.emails else None)
-    if to_addr is None:
-        result.reason = "no address to acknowledge to"
+    unusable = _no_ack_to(to_addr, own)
+    if to_addr is None or unusable is not None:
+        unusable = unusable or "no address to acknowledge to"
+        contact.problem = unusable
+        result.reason = unusable if result.reason is None else f"{result.reason}; {unusable}"
         return result
     row = queue_ack(
         session=session,
@@ -345,6 +453,34 @@ def _receive(
     )
     result.ack_key = row.key
     return result
+
+
+def _unusable_sender(sender: str, own: set[str]) -> str | None:
+    """Say why mail from this address is kept for staff instead of taken as a client's request."""
+    if not usable_address(sender):
+        return f"the sender's address {sender[:100]!r} is not a usable e-mail address"
+    if sender.lower() in own:
+        return f"sent from our own address {sender}; our own addresses are never clients"
+    return None
+
+
+def _no_ack_to(to_addr: str | None, own: set[str]) -> str | None:
+    """Say why no acknowledgement goes to this address, or None if one can."""
+    if to_addr is None:
+        return "no address to acknowledge to"
+    if not usable_address(to_addr):
+        return f"no acknowledgement: the address {to_addr[:100]!r} is not a usable e-mail address"
+    if to_addr.lower() in own:
+        return f"no acknowledgement: {to_addr} is our own address"
+    return None
+
+
+def _take_up(ctx: DeskContext, request: m.Request, now: datetime, target: float) -> None:
+    """Give a request the desk takes up a reference and a promise if it has none (e.g. imported history)."""
+    if request.reference is None:
+        request.reference = format_reference(ctx.desk.reference_prefix, request.id)
+    if request.promised_at is None:
+        request.promised_at = pr.promised_at(calendar=ctx.calendar, received=now, target_hours=target)
 
 
 def _paused_note(ctx: DeskContext, session: Session, client: m.Client) -> str | None:

@@ -4,24 +4,43 @@
 acknowledgement commit together. ``send_pending`` sends unsent rows and marks each one sent only
 after the relay accepted it; a crash between send and mark can at worst resend that one row,
 never lose it, and the row's Message-ID lets the receiving side recognise the repeat.
+
+A row that cannot be put together, has no usable address or is refused by the relay for good
+(5xx) is set aside (``failed_at``, reason in ``last_error``) and never blocks the rows after it.
+The mark after a send is retried with backoff when the database is busy (a long import holds
+SQLite's lock); if it still cannot be written, this process remembers the row as sent and does
+not hand it to the relay again, writing the mark on the next round.
 """
 
 from __future__ import annotations
 
+import email.policy
+import logging
 import smtplib
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from goodterms.desk.addresses import usable_address
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
 
+log = logging.getLogger(__name__)
 #: Headers goodterms fills itself when a row does not give them.
 _FROM_DEFAULT = "desk@localhost"
+#: Pauses (seconds) between tries of a bookkeeping write after the relay took a message.
+MARK_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+#: Rows the relay accepted whose "sent" mark could not be written yet: (database, id) -> when accepted.
+_accepted_unmarked: dict[tuple[str, int], datetime] = {}
+_accepted_lock = threading.Lock()
 
 
 def _now() -> datetime:
@@ -92,13 +111,23 @@ def _domain(from_addr: str | None) -> str:
     return "goodterms.local"
 
 
+def header_text(value: str) -> str:
+    """Return free text (a client's subject) that the mail library will not read as an RFC 2047 word.
+
+    ``=?utf-8?B?broken?=`` typed or half-decoded in a subject would be decoded again when the header
+    is set and fail on output; a WORD JOINER (U+2060, invisible) between ``=`` and ``?`` keeps the
+    text as it reads. Line breaks become spaces (a header is one line).
+    """
+    return " ".join(value.replace("=?", "=\u2060?").split())
+
+
 def build_message(row: m.Outbox) -> EmailMessage:
     """Turn an outbox row into an RFC 5322 message (UTF-8 body, headers as queued)."""
     msg = EmailMessage()
     headers = dict(row.headers or {})
     msg["From"] = headers.pop("From", _FROM_DEFAULT)
     msg["To"] = row.to_addr
-    msg["Subject"] = row.subject
+    msg["Subject"] = header_text(row.subject)
     msg["Date"] = format_datetime(row.created_at.astimezone(UTC))
     for name, value in headers.items():
         if name.lower() in ("to", "subject", "date") or name.lower().startswith("x-goodterms-"):
@@ -108,17 +137,49 @@ def build_message(row: m.Outbox) -> EmailMessage:
     return msg
 
 
+def _ready(row: m.Outbox) -> EmailMessage | str:
+    """Return the message ready to send, or why it cannot be sent at all (in words)."""
+    if not usable_address(row.to_addr):
+        return f"the address {row.to_addr!r} is not a usable e-mail address, so nothing was sent"
+    try:
+        msg = build_message(row)
+        try:  # what the relay would get: fails here, not half-way through a send
+            msg.as_bytes()
+        except UnicodeError:  # a non-ASCII address goes out as SMTPUTF8, as smtplib will send it
+            msg.as_bytes(policy=email.policy.SMTPUTF8)
+    except Exception as exc:  # any row, however odd, must not stop the rows after it
+        return f"the message could not be put together ({type(exc).__name__}: {exc})"
+    return msg
+
+
 def _unsent(session: Session, kinds: set[str] | None) -> list[m.Outbox]:
-    query = select(m.Outbox).where(m.Outbox.sent_at.is_(None)).order_by(m.Outbox.id)
+    query = (
+        select(m.Outbox).where(m.Outbox.sent_at.is_(None), m.Outbox.failed_at.is_(None)).order_by(m.Outbox.id)
+    )
     if kinds is not None:
         query = query.where(m.Outbox.kind.in_(sorted(kinds)))
     return list(session.scalars(query))
 
 
-def send_pending(*, engine: Engine, relay_host: str, relay_port: int, kinds: set[str] | None = None) -> int:
-    """Send every unsent row through the relay and mark it sent; return how many were sent."""
+def send_pending(
+    *,
+    engine: Engine,
+    relay_host: str,
+    relay_port: int,
+    kinds: set[str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Send every unsent row through the relay and mark it sent; return how many were sent.
+
+    Raises ``OSError`` (relay unreachable) and ``sqlalchemy.exc.DBAPIError`` (database unavailable)
+    for the caller to retry later; neither loses a row or sends one twice from this process.
+    """
+    _write_remembered_marks(engine)
     with session_scope(engine) as session:
         ids = [row.id for row in _unsent(session, kinds)]
+    db = _database(engine)
+    with _accepted_lock:
+        ids = [i for i in ids if (db, i) not in _accepted_unmarked]
     if not ids:
         return 0
     sent = 0
@@ -126,23 +187,127 @@ def send_pending(*, engine: Engine, relay_host: str, relay_port: int, kinds: set
         for row_id in ids:
             with session_scope(engine) as session:
                 row = session.get(m.Outbox, row_id)
-                if row is None or row.sent_at is not None:
+                if row is None or row.sent_at is not None or row.failed_at is not None:
                     continue  # another sender got there first
-                msg = build_message(row)
-                row.attempts += 1
-                try:
-                    smtp.send_message(msg, to_addrs=[row.to_addr])
-                except (
-                    smtplib.SMTPRecipientsRefused,
-                    smtplib.SMTPDataError,
-                    smtplib.SMTPSenderRefused,
-                ) as exc:
-                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                ready = _ready(row)
+                if isinstance(ready, str):
+                    _set_aside(row, ready)
+                    log.error("outbox row %s (%s) set aside: %s", row.id, row.key, ready)
                     continue
-                row.sent_at = _now()
-                row.last_error = None
-                sent += 1
+                to_addr = row.to_addr
+            try:
+                smtp.send_message(ready, to_addrs=[to_addr])
+            except smtplib.SMTPServerDisconnected:
+                raise  # the relay went away: this row and the rest stay unsent
+            except smtplib.SMTPException as exc:  # the relay answered, and said no
+                _note_refusal(engine, row_id, exc, sleep)
+                continue
+            except OSError:
+                raise  # the connection broke: this row and the rest stay unsent
+            except Exception as exc:  # e.g. an address the relay cannot carry (no SMTPUTF8)
+                _note_refusal(engine, row_id, exc, sleep)
+                continue
+            _mark_sent(engine, row_id, sleep)
+            sent += 1
     return sent
+
+
+def _set_aside(row: m.Outbox, reason: str) -> None:
+    row.failed_at = _now()
+    row.last_error = reason[:2000]
+
+
+def _refusal_code(exc: Exception) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return max(codes) if codes else None
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code
+    return None
+
+
+def _note_refusal(engine: Engine, row_id: int, exc: Exception, sleep: Callable[[float], None]) -> None:
+    """The relay refused this row: for good (5xx, or it cannot carry it at all) or for now (4xx)."""
+    code = _refusal_code(exc)
+    permanent = code is None or code >= 500
+    reason = f"the relay refused it ({type(exc).__name__}: {exc})"
+
+    def write(session: Session) -> None:
+        row = session.get(m.Outbox, row_id)
+        if row is None:
+            return
+        row.attempts += 1
+        if permanent:
+            _set_aside(row, reason)
+        else:
+            row.last_error = f"{reason}; it will be tried again"[:2000]
+
+    log.warning("outbox row %s refused by the relay%s: %s", row_id, "" if permanent else " for now", exc)
+    _write_with_retry(engine, write, sleep)
+
+
+def _mark_sent(engine: Engine, row_id: int, sleep: Callable[[float], None]) -> None:
+    """Mark a row the relay accepted; if the database stays busy, remember it for the next round."""
+    accepted = _now()
+    remembered = (_database(engine), row_id)
+    with _accepted_lock:
+        _accepted_unmarked[remembered] = accepted
+
+    def write(session: Session) -> None:
+        row = session.get(m.Outbox, row_id)
+        if row is not None:
+            row.attempts += 1
+            row.sent_at = accepted
+            row.last_error = None
+
+    _write_with_retry(engine, write, sleep)
+    with _accepted_lock:
+        _accepted_unmarked.pop(remembered, None)
+
+
+def _database(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _write_remembered_marks(engine: Engine) -> None:
+    db = _database(engine)
+    with _accepted_lock:
+        pending = {row_id: when for (where, row_id), when in _accepted_unmarked.items() if where == db}
+    for row_id, accepted in sorted(pending.items()):
+        with session_scope(engine) as session:
+            row = session.get(m.Outbox, row_id)
+            if row is not None and row.sent_at is None:
+                row.attempts += 1
+                row.sent_at = accepted
+                row.last_error = None
+        with _accepted_lock:
+            _accepted_unmarked.pop((db, row_id), None)
+
+
+def _write_with_retry(
+    engine: Engine, write: Callable[[Session], None], sleep: Callable[[float], None]
+) -> None:
+    """Run one short write transaction, retrying database errors with growing pauses; re-raise at the end."""
+    for delay in (*MARK_RETRY_DELAYS, None):
+        try:
+            with session_scope(engine) as session:
+                write(session)
+            return
+        except DBAPIError as exc:
+            if delay is None:
+                raise
+            log.warning(
+                "database busy while recording a sent message (%s); trying again in %s s", exc.orig, delay
+            )
+            sleep(delay)
+
+
+def set_aside_rows(*, session: Session, kinds: set[str] | None = None, limit: int = 50) -> list[m.Outbox]:
+    """Return rows that were set aside (newest first) for staff to see, with their reasons."""
+    query = select(m.Outbox).where(m.Outbox.failed_at.is_not(None)).order_by(m.Outbox.failed_at.desc())
+    if kinds is not None:
+        query = query.where(m.Outbox.kind.in_(sorted(kinds)))
+    return list(session.scalars(query.limit(limit)))
 
 
 def write_eml(*, engine: Engine, directory: Path, kinds: set[str] | None = None) -> list[Path]:
@@ -153,6 +318,10 @@ def write_eml(*, engine: Engine, directory: Path, kinds: set[str] | None = None)
         for row in _unsent(session, kinds):
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in row.key)[:120]
             path = directory / f"{row.id:06d}-{row.kind}-{safe}.eml"
-            path.write_bytes(build_message(row).as_bytes())
+            ready = _ready(row)
+            if isinstance(ready, str):
+                log.error("outbox row %s (%s) not written: %s", row.id, row.key, ready)
+                continue
+            path.write_bytes(ready.as_bytes())
             written.append(path)
     return written

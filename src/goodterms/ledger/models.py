@@ -333,6 +333,24 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # desk (0007): set when the row cannot be built or the relay refuses it for good; never retried.
+    failed_at: Mapped[datetime | None]
+
+
+class KeptFile(Base):
+    """Bytes the desk keeps beside a message: text over the cap, or the raw mail it could not take."""
+
+    __tablename__ = "kept_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    unmatched_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unmatched_messages.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class Blob(Base):

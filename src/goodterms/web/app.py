@@ -178,8 +178,15 @@ def create_app(
     app.include_router(settings_page.router)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz(request: Request) -> JSONResponse:
+        from goodterms.desk.health import sender_health  # the desk's sender reports through the ledger
+
+        sender = sender_health(web(request).gt.engine)
+        if sender is None:
+            return JSONResponse({"status": "ok"})
+        ok = bool(sender["healthy"])
+        body = {"status": "ok" if ok else "degraded", "desk_sender": sender}
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     def audit_page(request: Request) -> HTMLResponse:

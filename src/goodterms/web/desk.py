@@ -23,6 +23,7 @@ router = APIRouter()
 
 def desk_data(request: Request, user: User, limit: int) -> dict[str, Any]:
     """Return the open queue, most urgent first, with each client's source id."""
+    from goodterms.desk.outbox import set_aside_rows
     from goodterms.desk.queue import open_queue
 
     now = datetime.now(UTC)
@@ -34,12 +35,20 @@ def desk_data(request: Request, user: User, limit: int) -> dict[str, Any]:
             if ids
             else {}
         )
+        not_sent = [  # acknowledgements the outbox set aside: staff must see them
+            {"to": r.to_addr, "subject": r.subject, "reason": r.last_error, "at": _iso(r.failed_at)}
+            for r in set_aside_rows(session=session, kinds={"ack", "repeat_ack"})
+        ]
     rows = []
     for item in items:
         row = item.to_json()
         row["client_ref"] = refs.get(item.client_id)
         rows.append(row)
-    return {"now": now.isoformat(), "queue": rows}
+    return {"now": now.isoformat(), "queue": rows, "not_sent": not_sent}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -56,6 +65,9 @@ def desk_page(request: Request, limit: Limit = 100) -> HTMLResponse:
     for row in data["queue"]:
         promised = datetime.fromisoformat(row["promised_at"]) if row["promised_at"] else None
         row["promise"] = promise_label(promised_at=promised, now=now, late=row["late"], fmt=fmt, _=gettext)
+    for row in data["not_sent"]:
+        at = datetime.fromisoformat(row["at"]) if row["at"] else None
+        row["when"] = f"{fmt.date(at)} {fmt.time(at)}" if at else ""
     return render(request, "desk.html", {"data": data}, user=user, block="queue")
 
 

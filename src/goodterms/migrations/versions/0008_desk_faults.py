@@ -1,7 +1,7 @@
 """Desk faults: outbox.failed_at (a row that cannot be sent is set aside with its reason) and kept_files.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007_imports
 Create Date: 2026-12-04 19:10:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007_imports"
 branch_labels = None
 depends_on = None
 

@@ -74,7 +74,7 @@ def test_plain_request_is_neutral() -> None:
 def test_json_has_the_documented_shape() -> None:
     out = analyze("Please send the report by Friday, thanks").to_json()
     assert set(out) == {"language", "tone", "asks_discount", "deadline"}
-    assert set(out["tone"]) == {"label", "score", "phrases"}
+    assert set(out["tone"]) == {"label", "score", "phrases", "threat"}
     assert set(out["deadline"]) == {"at", "urgency", "phrase"}
     assert analyze("Hello").to_json()["deadline"] is None
 

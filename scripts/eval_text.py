@@ -57,7 +57,9 @@ def accuracy(gold: Sequence[int], pred: Sequence[int]) -> float:
 def business(model: ToneModel) -> None:
     """Print the business-set figures (test split) and the everyday-sentence false alarms, per language."""
     print("Business messages, test split (tests/data/business_messages.jsonl):")
-    print("  lang    n  hostile-F1  threat-recall  frustrated->hostile  discount-F1  deadline-acc  spurious-deadline")
+    print(
+        "  lang    n  hostile-F1  threat-recall  frustrated->hostile  discount-F1  deadline-acc  spurious-deadline"
+    )
     for lang, s in score_by_language(read_rows(BUSINESS, "test"), model).items():
         print(
             f"  {lang:4} {s.n:4}  {s.hostile_f1:10.3f}  {s.threat_recall:13.3f}  "

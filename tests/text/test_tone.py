@@ -84,3 +84,61 @@ def test_unknown_language_or_zone_is_refused() -> None:
         analyze("hello", lang="de")
     with pytest.raises(ValueError, match="time zone"):
         analyze("hello", tz="Mars/Olympus")
+
+
+CONTEMPT = [
+    "Te olete täiesti ebakompetentsed, see on jama töö ja ma ei maksa sentigi!",
+    "Teie meeskond on üks suur nali. Amatöörid.",
+    "Mu koer kirjutaks paremat teksti kui teie nn disainerid.",
+    "My dog could write better copy than your so-called designers.",
+    "You clearly have no idea what you're doing. Absolute amateurs.",
+    "This is a fucking disgrace.",
+    "มืออาชีพตรงไหน ทำงานแบบนี้ไม่อายบ้างเหรอ",
+    "เด็กประถมยังถอดเทปได้ดีกว่านี้",
+]
+THREATS = [
+    "Fix this today or I will leave a one-star review everywhere I can.",
+    "I'm going to tell everyone I know that your firm is a scam.",
+    "If I don't get a refund by Friday, my lawyer will be in touch.",
+    "We will not pay the invoice until you redo the whole thing.",
+    "Parandage see täna ära või panen igale poole ühe tärni arvustuse.",
+    "Kui ma reedeks raha tagasi ei saa, võtab minu advokaat teiega ühendust.",
+    "Me ei maksa arvet enne, kui te kogu töö tasuta ümber teete.",
+    "แก้ให้เสร็จวันนี้ ไม่งั้นจะรีวิวหนึ่งดาวทุกที่เลย",
+    "จะบอกทุกคนที่รู้จักว่าบริษัทนี้หลอกลวง",
+    "ไม่มีการจ่ายเงินจนกว่าจะแก้บั๊กเสร็จ",
+]
+
+
+@pytest.mark.parametrize(("text", "threat"), [(t, False) for t in CONTEMPT] + [(t, True) for t in THREATS])
+def test_contempt_and_threats_are_hostile_and_threats_are_reported_apart(text: str, threat: bool) -> None:
+    """Contempt without a listed insult is hostile; a threat is hostile and also reported as a threat."""
+    result = analyze(text)
+    assert result.tone.label == "hostile", text
+    assert result.tone.phrases
+    assert result.tone.threat is threat
+    assert result.to_json()["tone"]["threat"] is threat
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been waiting three days for a reply. Is anyone actually looking at this ticket?",
+        "Please send the transcript as soon as possible.",
+        "The quality has really dropped lately and that worries me.",
+        "Could you knock 15% off? Another agency quoted less.",
+        "Do you also translate medical documents?",
+    ],
+)
+def test_chasing_worry_and_price_talk_are_not_hostile(text: str) -> None:
+    assert analyze(text, lang="en").tone.label != "hostile"
+
+
+def test_a_learned_model_still_trusts_the_head_at_one_half() -> None:
+    """Staff marks move the head; on an adjusted model the head alone decides at 0.5, as before."""
+    from goodterms.text import learn
+
+    text = "Your deliverables keep arriving in an odd shape"
+    assert analyze(text, lang="en").tone.label != "hostile"
+    model = learn([(text, True)] * 3, strength=50.0)
+    assert analyze(text, lang="en", model=model).tone.label == "hostile"

@@ -33,6 +33,7 @@ from goodterms.assess.sql import (
     first_resolved,
     hostile_message,
     in_clients,
+    threat_message,
     toned_message,
 )
 from goodterms.calendar import BusinessCalendar
@@ -235,6 +236,7 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             count_if(inbound & hostile),
             count_if(inbound & toned & recent),
             count_if(inbound & hostile & recent),
+            count_if(inbound & threat_message(c)),
             count_if(counted & chase),
             func.sum(case((counted & chase, sql.slot_weight()), else_=0)),
             func.sum(case((chase, handling), else_=0)),
@@ -243,9 +245,9 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
         .where(c.at < mo.as_of, in_clients(c.client_id, ids))
         .group_by(*mo.group, c.client_id)
     )
-    names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent"]
+    names = ["inbound_calls", "missed_calls", "toned", "hostile", "toned_recent", "hostile_recent", "threats"]
     for k, cid, handled, call_s, first, last, n, slots, *rest in conn.execute(query):
-        chases, chase_slots, chase_s = (int(v or 0) for v in rest[6:])
+        chases, chase_slots, chase_s = (int(v or 0) for v in rest[len(names) :])
         after = int(slots or 0) - chase_slots
         values = acc[(k, cid)]
         values.update(
@@ -256,7 +258,7 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             late_night=after // LATE_UNIT,
             chases=chases,
         )
-        values.update({name: int(value or 0) for name, value in zip(names, rest[:6], strict=True)})
+        values.update({name: int(value or 0) for name, value in zip(names, rest[: len(names)], strict=True)})
         _span(values, first, last)
 
 

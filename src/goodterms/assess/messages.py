@@ -23,6 +23,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "already getting one; {value} given away ({share}% of revenue).",
         "hostile_tone": "{hostile} of {name}'s {toned} messages were hostile ({share}%), {recent} of them "
         "in the last {days} days.",
+        "hostile_tone_threats": "{threats} of the hostile messages threatened us (a bad review, a lawyer, "
+        "public shaming or payment held back).",
         "staff_strain": "{name}'s calls take {call_min} staff minutes per 1,000 of revenue ({ratio}× typical); "
         "{missed} calls missed or avoided; {notes} negative staff notes.",
         "unresponsive": "{name} left {unanswered} of {asks} approval and feedback asks unanswered; median wait "
@@ -47,6 +49,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "pärast seda, kui oli juba saanud; ära antud {value} ({share}% tulust).",
         "hostile_tone": "{name} {toned} sõnumist {hostile} olid vaenulikud ({share}%), neist {recent} "
         "viimase {days} päeva jooksul.",
+        "hostile_tone_threats": "Vaenulikest sõnumitest {threats} sisaldasid ähvardust (halb arvustus, advokaat, "
+        "avalik häbistamine või makse kinnipidamine).",
         "staff_strain": "Kliendi {name} kõned võtavad {call_min} töötajaminutit 1000 tuluühiku kohta "
         "({ratio}× tüüpilisest); {missed} kõnet jäi vastamata; {notes} negatiivset töötajate märget.",
         "unresponsive": "{name} jättis {asks} kinnitus- ja tagasisidepalvest {unanswered} vastuseta; ooteaja "
@@ -71,6 +75,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "มูลค่าที่ให้ไป {value} ({share}% ของรายได้)",
         "hostile_tone": "ข้อความของ {name} {hostile} จาก {toned} ข้อความมีน้ำเสียงก้าวร้าว ({share}%) "
         "ในจำนวนนี้ {recent} ข้อความอยู่ใน {days} วันล่าสุด",
+        "hostile_tone_threats": "ในข้อความก้าวร้าวเหล่านี้ มี {threats} ข้อความที่ข่มขู่ (รีวิวเสียหาย ทนาย ประจานต่อสาธารณะ "
+        "หรือระงับการจ่ายเงิน)",
         "staff_strain": "การโทรของ {name} ใช้เวลาพนักงาน {call_min} นาทีต่อรายได้ 1,000 ({ratio} เท่าของลูกค้าทั่วไป) "
         "สายที่ไม่ได้รับหรือหลีกเลี่ยง {missed} สาย บันทึกเชิงลบของพนักงาน {notes} รายการ",
         "unresponsive": "{name} ไม่ตอบคำขออนุมัติหรือความเห็น {unanswered} จาก {asks} ครั้ง รอเฉลี่ย (มัธยฐาน) "

@@ -35,6 +35,11 @@ class Tone:
     # and is also reported on its own: the assessment counts threats apart from other hostility.
     threat: bool = False
 
+    @property
+    def stored(self) -> str:
+        """The tone as the ledger stores it (``Contact.tone``): the label, or "threat" for a threat."""
+        return "threat" if self.threat and self.label == "hostile" else self.label
+
 
 def _negativity(lang: str, heads: HeadScores) -> float:
     if lang == "th":

@@ -142,3 +142,26 @@ def test_a_learned_model_still_trusts_the_head_at_one_half() -> None:
     assert analyze(text, lang="en").tone.label != "hostile"
     model = learn([(text, True)] * 3, strength=50.0)
     assert analyze(text, lang="en", model=model).tone.label == "hostile"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our lawyer will review the contract.",
+        "Attached is the recording of the court hearing.",
+        "Can you help us get more reviews on Google?",
+        "Can you post about this on our page?",
+        "When does the site go public?",
+        "Make sure nobody else has access to the server.",
+        "Konsulteerisime advokaadiga lepingu osas.",
+        "Meie jurist vaatab lepingu üle.",
+        "Postitan selle homme Facebooki.",
+        "ทนายของเราจะตรวจสัญญาให้ค่ะ",
+        "ช่วยลงเฟซให้หน่อยนะคะ",
+        "ขอคอยดูผลก่อนนะครับ",
+    ],
+)
+def test_lawyers_courts_reviews_and_posts_mentioned_in_passing_are_not_threats(text: str) -> None:
+    """Legal transcription, agencies and IT shops talk about these every day."""
+    tone = analyze(text).tone
+    assert tone.label != "hostile" and not tone.threat, tone

@@ -71,7 +71,8 @@ def judge(text: str, lang: str, heads: HeadScores, hits: list[Hit], model: ToneM
     score = 1.0 / (1.0 + math.exp(-logit))
     swearing = by_cat.get("profanity", [])
     if aimed and score >= HOSTILE_AT:
-        return Tone("hostile", round(score, 4), tuple(aimed), threat=bool(threats))
+        # One stretch of text can match a phrase and a pattern: each phrase is given once.
+        return Tone("hostile", round(score, 4), tuple(dict.fromkeys(aimed)), threat=bool(threats))
     if score >= (HOSTILE_AT if model.is_adjusted else MODEL_ONLY_AT) and (not swearing or model.is_adjusted):
         phrases = _model_words(text, model) or tuple(swearing)
         return Tone("hostile", round(score, 4), phrases)

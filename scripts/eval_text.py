@@ -1,7 +1,8 @@
-"""Measure goodterms.text on the validation splits of the shared data (never on training rows).
+"""Measure goodterms.text: the business-message set (test split) and the tweet guards (validation splits).
 
-Run from the repository root: ``.venv/bin/python scripts/eval_text.py [--embed]``
-(``--embed``: the optional embedding path, needs the ``goodterms[embed]`` extra).
+Run from the repository root: ``.venv/bin/python scripts/eval_text.py [--embed] [--business-only]``
+(``--embed``: the optional embedding path, needs the ``goodterms[embed]`` extra; ``--business-only``: skip the
+slower tweet guards). The business set is tests/data/business_messages.jsonl; only its test split is reported.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ sys.path.insert(0, str(ROOT.parent / "src"))
 
 from train_tone import DATA, ET3, TH4, estonian_valence, read_jsonl, tweeteval, wisesight  # noqa: E402
 
-from goodterms.text import analyze, detect_language, load_default_model  # noqa: E402
+from goodterms.text import ToneModel, analyze, detect_language, load_default_model  # noqa: E402
+from goodterms.text.quality import read_rows, score_by_language  # noqa: E402
+
+BUSINESS = ROOT.parent / "tests" / "data" / "business_messages.jsonl"
+EVERYDAY = (
+    ("tatoeba.tha-eng.tha", "th"),
+    ("tatoeba.est-eng.est", "et"),
+    ("tatoeba.est-eng.eng", "en"),
+    ("tatoeba.tha-eng.eng", "en"),
+)
 
 
 def prf(gold: Sequence[int], pred: Sequence[int]) -> str:
@@ -44,13 +54,39 @@ def accuracy(gold: Sequence[int], pred: Sequence[int]) -> float:
     return sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
 
 
+def business(model: ToneModel) -> None:
+    """Print the business-set figures (test split) and the everyday-sentence false alarms, per language."""
+    print("Business messages, test split (tests/data/business_messages.jsonl):")
+    print(
+        "  lang    n  hostile-F1  threat-recall  frustrated->hostile  discount-F1  deadline-acc  spurious-deadline"
+    )
+    for lang, s in score_by_language(read_rows(BUSINESS, "test"), model).items():
+        print(
+            f"  {lang:4} {s.n:4}  {s.hostile_f1:10.3f}  {s.threat_recall:13.3f}  "
+            f"{s.frustrated_hostile:>11}/{s.frustrated:<7}  {s.discount_f1:11.3f}  "
+            f"{s.deadline_accuracy:6.3f} ({s.deadline_right}/{s.deadlines})  {s.deadline_spurious:>5}"
+        )
+    for name, lang in EVERYDAY:
+        lines = [t for t in (DATA / "language" / name).read_text(encoding="utf-8").splitlines() if t.strip()]
+        tones = [analyze(t, lang=lang, model=model).tone for t in lines]
+        alarms = sum(t.label == "hostile" for t in tones)
+        print(
+            f"Everyday sentences ({name}), read as hostile: {alarms}/{len(lines)} "
+            f"= {alarms / len(lines):.2%} (threats {sum(t.threat for t in tones)})"
+        )
+
+
 def main() -> None:
     """Print one line per data set."""
-    parser = argparse.ArgumentParser(description="Measure goodterms.text on the validation splits.")
+    parser = argparse.ArgumentParser(description="Measure goodterms.text on the business set and guards.")
     parser.add_argument("--embed", action="store_true", help="use the embedding path (goodterms[embed])")
+    parser.add_argument("--business-only", action="store_true", help="skip the tweet guards")
     args = parser.parse_args()
     model = load_default_model(embed=args.embed)
     print(f"model: {'n-gram + embedding heads' if args.embed else 'n-gram heads (default path)'}")
+    business(model)
+    if args.business_only:
+        return
     texts, gold = tweeteval("val")
     hostile = [int(analyze(t, lang="en", model=model).tone.label == "hostile") for t in texts]
     head = [int(model.scores(t, "en").offensive >= 0.5) for t in texts]

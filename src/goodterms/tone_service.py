@@ -149,7 +149,7 @@ def fill_tone(
                 session.execute(
                     update(Contact)
                     .where(Contact.id == contact_id)
-                    .values(tone=tone.label, tone_score=float(tone.score))
+                    .values(tone=tone.stored, tone_score=float(tone.score))
                 )
             done += len(rows)
             last_id = rows[-1][0]

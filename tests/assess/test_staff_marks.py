@@ -65,7 +65,7 @@ def test_a_mark_on_a_message_without_a_tone_gives_it_one(engine: Engine) -> None
 
 
 def test_the_sql_rule_and_the_reports_rule_agree_on_every_tone_and_mark(engine: Engine) -> None:
-    tones = [None, "polite", "neutral", "frustrated", "hostile"]
+    tones = [None, "polite", "neutral", "frustrated", "hostile", "threat"]
     marks = [None, m.MARK_RUDE, m.MARK_NOT_RUDE]
     combos = [(tone, mark) for tone in tones for mark in marks]
     toned = [{**e, "tone": combos[k][0]} for k, e in enumerate(messages("w", "neutral", "text", len(combos)))]
@@ -83,5 +83,5 @@ def test_the_sql_rule_and_the_reports_rule_agree_on_every_tone_and_mark(engine: 
         ).all()
     assert len(rows) == len(combos)
     for ext_id, tone, mark, hostile, toned in rows:
-        assert bool(hostile) == (m.marked_tone(tone, mark) == "hostile"), (ext_id, tone, mark)
+        assert bool(hostile) == (m.marked_tone(tone, mark) in m.HOSTILE_TONES), (ext_id, tone, mark)
         assert bool(toned) == (tone is not None or mark is not None), (ext_id, tone, mark)

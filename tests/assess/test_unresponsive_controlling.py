@@ -71,7 +71,7 @@ def test_the_client_who_wants_to_approve_everything_is_controlling(engine: Engin
 
 def test_against_clients_who_need_no_approval_the_summary_says_so_in_words(engine: Engine) -> None:
     rounds = [
-        {"type": "approval_ask", "id": f"boss-a{n}", "client": "boss", "at": t(7 * n + 3), "kind": "approval"}
+        {"type": "approval_ask", "id": f"boss-x{n}", "client": "boss", "at": t(7 * n + 3), "kind": "approval"}
         for n in range(6)
     ]
     others = [e for cid in HEALTHY for e in without(healthy(cid), "approval_ask", "approval_answer")]

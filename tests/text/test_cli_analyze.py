@@ -87,3 +87,28 @@ def test_embed_model_reads_with_the_embedding_path() -> None:
     expected = analyze(text, model=load_default_model(embed=True)).tone.score
     assert out["tone"]["score"] == pytest.approx(expected, abs=1e-3)
     assert abs(out["tone"]["score"] - fast["tone"]["score"]) > 0.01  # not the default path's reading
+
+
+def test_without_tz_deadlines_are_read_in_the_message_times_own_offset() -> None:
+    at = "2026-03-11T18:00:00+07:00"
+    result = runner.invoke(app, ["analyze", "Please send it by tomorrow morning", "--at", at])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["deadline"]["at"] == "2026-03-12T09:00:00+07:00"
+    # --tz still wins; a stdin line's own "at" carries its own offset.
+    result = runner.invoke(app, ["analyze", "by tomorrow morning", "--at", at, "--tz", "UTC"])
+    assert json.loads(result.output)["deadline"]["at"] == "2026-03-12T09:00:00+00:00"
+    line = json.dumps({"text": "พรุ่งนี้เช้า", "at": "2026-03-11T23:30:00+07:00"}, ensure_ascii=False)
+    result = runner.invoke(app, ["analyze", "-"], input=line + "\n")
+    assert json.loads(result.output)["deadline"]["at"] == "2026-03-12T09:00:00+07:00"
+
+
+def test_a_bad_message_time_is_named() -> None:
+    result = runner.invoke(app, ["analyze", "by Friday", "--at", "next tuesday"])
+    assert result.exit_code == 2
+    assert "'next tuesday' is not an ISO time" in result.output
+
+
+def test_table_marks_threats() -> None:
+    result = runner.invoke(app, ["analyze", "See you in court.", "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "(threat)" in result.output

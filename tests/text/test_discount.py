@@ -14,6 +14,12 @@ from goodterms.text import analyze
         ("Kas esimene kuu võiks olla tasuta?", "tasuta"),
         ("ขอส่วนลดหน่อยได้ไหมคะ", "ส่วนลด"),
         ("ลดราคาให้หน่อยได้ไหมครับ", "ลดราคา"),
+        ("Is there any flexibility on the price for a nonprofit?", "flexibility on the price"),
+        ("Can you do it for 200 instead of 300?", "for 200 instead of 300"),
+        ("Kas 40 tunni heli puhul on võimalik hulgisoodustust saada?", "hulgisoodustust"),
+        ("Kas kiirtöö lisatasust saab loobuda?", "lisatasust saab loobuda"),
+        ("มีราคานักศึกษาไหมครับ", "ราคานักศึกษา"),
+        ("ทำให้ 200 แทน 300 ได้ไหมครับ", "200 แทน 300"),
     ],
 )
 def test_discount_or_free_work_ask_is_found_with_its_phrase(text: str, phrase: str) -> None:
@@ -24,7 +30,13 @@ def test_discount_or_free_work_ask_is_found_with_its_phrase(text: str, phrase: s
 
 @pytest.mark.parametrize(
     "text",
-    ["Please find the signed contract attached.", "Arve on tasutud.", "ได้รับงานแล้วค่ะ ขอบคุณค่ะ"],
+    [
+        "Please find the signed contract attached.",
+        "Arve on tasutud.",
+        "ได้รับงานแล้วค่ะ ขอบคุณค่ะ",
+        "Feel free to call me.",
+        "แถมยังส่งไฟล์ตรงเวลาด้วย ขอบคุณค่ะ",
+    ],
 )
 def test_ordinary_message_is_not_a_discount_ask(text: str) -> None:
     assert not analyze(text).asks_discount

@@ -48,11 +48,8 @@ def _all_rules_deadline(text: str, at: datetime, tz: str) -> deadline.Deadline |
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            due = resolve(now, match)
-            found.append(
-                deadline.Deadline(due, deadline.urgency_for(now, due, immediate), match.group(0).strip())
-            )
-    return min(found, key=lambda d: d.at) if found else None
+            found.append((resolve(now, match), immediate, match.group(0).strip()))
+    return deadline.most_pressing(now, found)
 
 
 def _all_patterns_discount(text: str) -> str | None:
@@ -70,6 +67,9 @@ PHRASES = [
     "\u212aohe", "2 tunni jooksul", "asapx", "_today", "discount", "10% off", "for free", "\u212aheaper",
     "allahindlust", "tasuta", "ส่วนลด", "ฟรี", "ลดราคา", "on the house", "Please send the file", "ขอบคุณครับ",
     "Aitäh, sain kätte", "no worries", "12345", "!!", "",
+    "within 3 hours", "kahe tunni jooksul", "ภายใน 2 ชม.", "by 3pm", "kella 15-ks", "ก่อนบ่ายสามโมง",
+    "tomorrow at 10am", "reedeks kella 12-ks", "เช้าวันจันทร์", "by 20 March", "20. märtsiks", "วันที่ 20",
+    "within the hour", "ค่างานด่วน", "hulgisoodustust", "200 แทน 300", "for 200 instead of 300",
 ]  # fmt: skip
 
 
@@ -112,7 +112,7 @@ def test_script_gates_hold_for_every_rule() -> None:
 
     rules = [(p, th) for (p, _, _), th in zip(deadline._RULES, deadline._THAI_RULE, strict=True)]
     rules += list(zip(discount._PATTERNS, discount._THAI, strict=True))
-    assert sum(th for _, th in rules) == 15
+    assert sum(th for _, th in rules) == 16
     for pattern, is_thai in rules:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         assert _must_contain(parsed, thai if is_thai else other_letter), pattern.pattern

@@ -75,6 +75,7 @@ class ClientFacts:
     hostile: int = 0
     toned_recent: int = 0
     hostile_recent: int = 0
+    threats: int = 0  # hostile messages that threaten (reviews, lawyers, public shaming, payment held back)
     asks: int = 0
     unanswered: int = 0
     median_wait_days: float = 0.0

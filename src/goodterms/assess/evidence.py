@@ -21,6 +21,7 @@ from goodterms.assess.sql import (
     hostile_message,
     in_clients,
     strained_call_parts,
+    threat_message,
 )
 from goodterms.ledger import models as m
 
@@ -152,6 +153,10 @@ def _contact_evidence(
             c.ext_id.label("ext_id"),
             c.at.label("at"),
             (c.text if "hostile_tone" in by_code else null()).label("quote"),
+            # hostile_tone quotes threats first (they are its own evidence), then the other hostile messages.
+            (case((threat_message(c), 1), else_=0) if "hostile_tone" in by_code else literal(0)).label(
+                "threat"
+            ),
             *[case((condition, 1), else_=0).label(code) for code, condition in relevant.items()],
         )
         .select_from(sql.joined())
@@ -168,7 +173,14 @@ def _contact_evidence(
                 epoch(base.c.at).label("at_s"),  # whole seconds: no per-row datetime processing
                 (base.c.quote if code == "hostile_tone" else null()).label("quote"),
                 func.row_number()
-                .over(partition_by=base.c.cid, order_by=(base.c.at.desc(), base.c.row_id.desc()))
+                .over(
+                    partition_by=base.c.cid,
+                    order_by=(
+                        *((base.c.threat.desc(),) if code == "hostile_tone" else ()),
+                        base.c.at.desc(),
+                        base.c.row_id.desc(),
+                    ),
+                )
                 .label("rank"),
                 func.count().over(partition_by=base.c.cid).label("total"),
             )

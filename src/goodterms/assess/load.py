@@ -37,6 +37,7 @@ from goodterms.assess.sql import (
     hostile_message,
     in_clients,
     strained_call_parts,
+    threat_message,
     toned_message,
 )
 from goodterms.calendar import BusinessCalendar
@@ -238,6 +239,7 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             count_if(inbound & hostile),
             count_if(inbound & toned & recent),
             count_if(inbound & hostile & recent),
+            count_if(inbound & threat_message(c)),
             *[count_if(part) for part in taken],
             count_if(counted & chase),
             func.sum(case((counted & chase, sql.slot_weight()), else_=0)),
@@ -254,6 +256,7 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
         "hostile",
         "toned_recent",
         "hostile_recent",
+        "threats",
         "long_calls",
         "late_calls",
         "hostile_calls",

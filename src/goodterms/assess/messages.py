@@ -23,6 +23,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "already getting one; {value} given away ({share}% of revenue).",
         "hostile_tone": "{hostile} of {name}'s {toned} messages were hostile ({share}%), {recent} of them "
         "in the last {days} days.",
+        "hostile_tone_threats": "{threats} of the hostile messages threatened us (a bad review, a lawyer, "
+        "public shaming or payment held back).",
         "staff_strain": "Staff took {strained} hard calls from {name} ({long} of {long_min}+ minutes, {hostile} "
         "hostile, {late} of them outside office hours); {missed} of {calls} calls missed or avoided; {notes} "
         "negative staff notes.",
@@ -50,6 +52,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "pärast seda, kui oli juba saanud; ära antud {value} ({share}% tulust).",
         "hostile_tone": "{name} {toned} sõnumist {hostile} olid vaenulikud ({share}%), neist {recent} "
         "viimase {days} päeva jooksul.",
+        "hostile_tone_threats": "Vaenulikest sõnumitest {threats} sisaldasid ähvardust (halb arvustus, advokaat, "
+        "avalik häbistamine või makse kinnipidamine).",
         "staff_strain": "Töötajad võtsid kliendilt {name} vastu {strained} rasket kõnet ({long} vähemalt "
         "{long_min} minutit, {hostile} vaenulikku, neist {late} väljaspool tööaega); {calls} kõnest {missed} jäi "
         "vastamata või välditi; {notes} negatiivset töötajate märget.",
@@ -77,6 +81,8 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "มูลค่าที่ให้ไป {value} ({share}% ของรายได้)",
         "hostile_tone": "ข้อความของ {name} {hostile} จาก {toned} ข้อความมีน้ำเสียงก้าวร้าว ({share}%) "
         "ในจำนวนนี้ {recent} ข้อความอยู่ใน {days} วันล่าสุด",
+        "hostile_tone_threats": "ในข้อความก้าวร้าวเหล่านี้ มี {threats} ข้อความที่ข่มขู่ (รีวิวเสียหาย ทนาย ประจานต่อสาธารณะ "
+        "หรือระงับการจ่ายเงิน)",
         "staff_strain": "พนักงานรับสายที่หนักจาก {name} {strained} สาย (ยาว {long_min} นาทีขึ้นไป {long} สาย "
         "ก้าวร้าว {hostile} สาย ในจำนวนนี้นอกเวลาทำการ {late} สาย) ไม่ได้รับหรือหลีกเลี่ยง {missed} จาก {calls} สาย "
         "บันทึกเชิงลบของพนักงาน {notes} รายการ",

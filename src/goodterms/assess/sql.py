@@ -253,7 +253,15 @@ def hostile_message(c: Any) -> ColumnElement[bool]:
     """
     mark = func.coalesce(c.staff_mark, "")
     condition: ColumnElement[bool] = (mark == m.MARK_RUDE) | (
-        (c.tone == "hostile") & (mark != m.MARK_NOT_RUDE)
+        c.tone.in_(m.HOSTILE_TONES) & (mark != m.MARK_NOT_RUDE)
+    )
+    return condition
+
+
+def threat_message(c: Any) -> ColumnElement[bool]:
+    """Say whether a contact counts as a threat: read (or imported) as one and not marked "not rude"."""
+    condition: ColumnElement[bool] = (c.tone == "threat") & (
+        func.coalesce(c.staff_mark, "") != m.MARK_NOT_RUDE
     )
     return condition
 

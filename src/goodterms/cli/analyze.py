@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -17,21 +17,31 @@ if TYPE_CHECKING:
     from goodterms.text import ToneModel
 
 
-def _parse_at(value: str | None, tz: str) -> datetime | None:
+def _parse_at(value: str | None, tz: str | None) -> datetime | None:
     if value is None:
         return None
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f'--at / "at" {value!r} is not an ISO time such as 2026-03-11T10:15+07:00') from exc
     if moment.tzinfo is None:
-        from zoneinfo import ZoneInfo
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        moment = moment.replace(tzinfo=ZoneInfo(tz))
+        try:
+            moment = moment.replace(tzinfo=ZoneInfo(tz or "UTC"))
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {tz!r}") from exc
     return moment
 
 
-def _one(text: str, lang: str | None, at: str | None, tz: str, model: ToneModel) -> dict[str, Any]:
+def _one(text: str, lang: str | None, at: str | None, tz: str | None, model: ToneModel) -> dict[str, Any]:
+    """Analyse one message. Without --tz, deadlines are read in the zone of the message time's own offset
+    (``2026-03-11T18:00+07:00``: "tomorrow morning" is 09:00 at +07:00), else in UTC."""
     from goodterms.text import analyze
 
-    return analyze(text, lang=lang, at=_parse_at(at, tz) or datetime.now(UTC), tz=tz, model=model).to_json()
+    moment = _parse_at(at, tz)
+    zone: str | tzinfo = tz if tz is not None else (moment.tzinfo if moment and moment.tzinfo else "UTC")
+    return analyze(text, lang=lang, at=moment or datetime.now(UTC), tz=zone, model=model).to_json()
 
 
 def _model(name: str) -> ToneModel:
@@ -73,7 +83,7 @@ def _table(rows: list[tuple[str, dict[str, Any]]]) -> Table:
         table.add_row(
             text,
             result["language"],
-            tone["label"],
+            tone["label"] + (" (threat)" if tone.get("threat") else ""),
             f"{tone['score']:.2f}",
             ", ".join(tone["phrases"]),
             "yes" if result["asks_discount"] else "",
@@ -87,7 +97,12 @@ def analyze_command(
     text: str = typer.Argument(..., help="The message, or - to read one message per line from stdin."),
     lang: str | None = typer.Option(None, "--lang", help="th, et or en (default: detect)."),
     at: str | None = typer.Option(None, "--at", help="When the message was sent, ISO time (default: now)."),
-    tz: str = typer.Option("UTC", "--tz", help="IANA time zone for deadlines such as 'tomorrow morning'."),
+    tz: str | None = typer.Option(
+        None,
+        "--tz",
+        help="IANA time zone for deadlines such as 'tomorrow morning' (default: the offset the message time "
+        "carries, else UTC).",
+    ),
     fmt: str = typer.Option("json", "--format", help="json or table."),
     model_name: str = typer.Option(
         "default",

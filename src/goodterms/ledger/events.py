@@ -185,8 +185,10 @@ class ContactEvent(Event):
     text: Text | None = None
     problem: str | None = Field(None, description="The problem the client raised, in a few words.")
     response: str | None = Field(None, description="What we did about it.")
-    tone: Literal["polite", "neutral", "frustrated", "hostile"] | None = Field(
-        None, description="Tone if the source already knows it; otherwise goodterms reads it from text."
+    tone: Literal["polite", "neutral", "frustrated", "hostile", "threat"] | None = Field(
+        None,
+        description="Tone if the source already knows it (threat: a hostile message that threatens a bad "
+        "review, a lawyer, public shaming or payment held back); otherwise goodterms reads it from text.",
     )
     sender: str | None = Field(None, max_length=320, description="Sender address or number, as received.")
     message_id: str | None = Field(None, max_length=500, description="Message-ID of an e-mail.")

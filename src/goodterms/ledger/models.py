@@ -118,17 +118,20 @@ class Request(Imported, Base):
 #: Values of ``Contact.staff_mark``: a staff member's judgement that the message is rude, or is not.
 MARK_RUDE = "rude"
 MARK_NOT_RUDE = "not_rude"
+#: Stored tones that count as hostile: "threat" is a hostile message that also threatens (see goodterms.text).
+HOSTILE_TONES = ("hostile", "threat")
 
 
 def marked_tone(tone: str | None, mark: str | None) -> str | None:
     """Return a message's tone as the business stands by it: a staff mark overrules the reading.
 
-    Marked rude: hostile. Marked not rude: a hostile reading is withdrawn (no tone), any other stays.
+    Marked rude: hostile (a threat stays a threat). Marked not rude: a hostile or threat reading is withdrawn
+    (no tone), any other stays.
     ``goodterms.assess.sql.hostile_message`` is the same rule in SQL (tests/assess/test_staff_marks.py).
     """
     if mark == MARK_RUDE:
-        return "hostile"
-    if mark == MARK_NOT_RUDE and tone == "hostile":
+        return "threat" if tone == "threat" else "hostile"
+    if mark == MARK_NOT_RUDE and tone in HOSTILE_TONES:
         return None
     return tone
 

@@ -66,7 +66,7 @@ def _tone_reader() -> Callable[[str], str | None] | None:
 
     def read(text: str) -> str | None:
         try:
-            return str(analyze(text).tone.label)
+            return analyze(text).tone.stored  # a threat reads "threat", as the ledger stores it
         except Exception:
             return None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,7 +33,7 @@ class Analysis:
     deadline: Deadline | None
 
     def to_json(self) -> dict[str, Any]:
-        """Return the JSON-ready dict: language, tone{label,score,phrases}, asks_discount, deadline|null."""
+        """Return the JSON-ready dict: language, tone{label,score,phrases,threat}, asks_discount, deadline|null."""
         deadline = None
         if self.deadline is not None:
             deadline = {
@@ -43,7 +43,12 @@ class Analysis:
             }
         return {
             "language": self.language,
-            "tone": {"label": self.tone.label, "score": self.tone.score, "phrases": list(self.tone.phrases)},
+            "tone": {
+                "label": self.tone.label,
+                "score": self.tone.score,
+                "phrases": list(self.tone.phrases),
+                "threat": self.tone.threat,
+            },
             "asks_discount": self.asks_discount,
             "deadline": deadline,
         }
@@ -53,7 +58,7 @@ def analyze(
     text: str,
     lang: str | None = None,
     at: datetime | None = None,
-    tz: str = "UTC",
+    tz: str | tzinfo = "UTC",
     model: ToneModel | None = None,
 ) -> Analysis:
     """Analyse *text*.
@@ -62,15 +67,17 @@ def analyze(
         text: the message, any length (short chat messages work).
         lang: "th", "et", "en" or "other" when known; detected when None.
         at: when the message was sent, timezone-aware; deadlines are resolved relative to it (default: now).
-        tz: IANA zone in which "tomorrow morning" is meant (default UTC).
+        tz: IANA zone name in which "tomorrow morning" is meant (default UTC), or a tzinfo (e.g. the fixed
+            offset the message's own time carries).
         model: a business's learned model (see ``learn``); default the shipped model.
 
     Raises ValueError for an unknown language, a naive *at* or an unknown time zone.
     """
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {tz!r}") from exc
+    if isinstance(tz, str):
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {tz!r}") from exc
     moment = at if at is not None else datetime.now(UTC)
     language: Language = detect_language(text) if lang is None else _as_language(lang)
     tone_model = model if model is not None else load_default_model()

@@ -20,12 +20,31 @@ _PATTERNS = [
         rf"{_B}(?:waive|knock off|take off)(?: the)?{_E}",
         rf"{_B}\d{{1,2}} ?% off{_E}",
         rf"{_B}(?:throw in|include) .{{0,30}}for free{_E}",
+        rf"{_B}flexib\w* (?:on|with|in|about) (?:the |your )?(?:price|rate|fee|cost|budget|quote)s?{_E}",
+        rf"{_B}(?:sample|trial|test|revision|summary|version|session|fix|edit|extra)s? (?:be |for |is )?free{_E}",
+        rf"{_B}(?:take|knock|shave) (?:something|a bit|some(?:thing)?|a little|\d+ ?%?) off{_E}",
+        rf"{_B}(?:lower|smaller|reduced|cheaper|discounted|friendlier) (?:total|price|rate|fee|bill|invoice|quote){_E}",
+        rf"{_B}(?:bulk|volume|student|nonprofit|non-profit|charity|loyalty|friends?) (?:deal|price|rate|discount|pricing){_E}",
+        rf"{_B}(?:for|at) \$?\d+ instead of \$?\d+{_E}",
+        rf"{_B}(?:match (?:it|that|their price|the price)|half the price|price match){_E}",
         # Estonian
-        rf"{_B}(?:allahindlus\w*|soodustus\w*|hinnaalandus\w*|soodushind\w*|soodsam\w*|odavam\w*){_E}",
+        rf"{_B}\w*(?:allahindlus|soodustus|hinnaalandus|soodushind|soodsam|odavam)\w*{_E}",
         rf"{_B}(?:tasuta|tasuta proov\w*|prooviperiood\w*){_E}",
-        rf"{_B}hinda? (?:alla|allapoole|alandada|langetada|vähendada){_E}",
+        rf"{_B}hinda? (?:\w+ )?(?:alla|allapoole|alandada|langetada|vähendada){_E}",
+        rf"{_B}\d+ ?% (?:alla|maha){_E}",
+        rf"{_B}(?:üliõpilas|tudengi|mittetulundus\w*|hulgi|sõbra)\w* hin\w*{_E}",
+        rf"{_B}hin\w* (?:\w+ )?(?:madalam|väiksem|odavam)\w*{_E}",
+        rf"{_B}hinna\w* .{{0,40}}paindlik\w*{_E}",
+        rf"{_B}(?:lisa)?tasu\w* (?:\w+ )?loobu\w*{_E}",
+        rf"{_B}ilma lisatasuta{_E}",
+        rf"{_B}\d+ (?:euro |€ )?eest \d+ (?:euro |€ )?asemel{_E}",
+        rf"{_B}poole hinnaga{_E}",
+        rf"{_B}(?:arve\w*|hinna\w*) (?:\w+ )?maha{_E}",
         # Thai
-        r"ส่วนลด|ลดราคา|ขอลด|ลดให้|ลดหน่อย|ลดได้ไหม|ลดได้มั้ย|ถูกกว่านี้|ถูกลง|ลดค่า|ฟรี|ไม่คิดเงิน|ไม่คิดค่า|ทดลองใช้",
+        r"ส่วนลด|ลดราคา|ขอลด|ลดให้|ลดหน่อย|ลดได้ไหม|ลดได้มั้ย|ถูกกว่านี้|ถูกลง|ลดค่า|ฟรี|ไม่คิดเงิน|ไม่คิดค่า|ทดลองใช้"
+        r"|ราคา(?:นักศึกษา|นักเรียน|พิเศษ|เหมา|มิตรภาพ|ส่ง|ดีที่สุด)|ครึ่งราคา|ทำราคา|ยกเว้นค่า|หักค่า"
+        r"|ราคา.{0,20}ยืดหยุ่น",
+        r"\d+\s*แทน\s*\d+",
     )
 ]
 

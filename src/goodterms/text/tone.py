@@ -16,6 +16,10 @@ ToneLabel = Literal["polite", "neutral", "frustrated", "hostile"]
 # An insult or threat from the lexicon adds this much to the rudeness logit; learned marks can outweigh it.
 LEXICON_BOOST = 4.0
 HOSTILE_AT = 0.5
+# Without an insult, contempt or threat from the lexicons, the shipped rudeness head alone must be this sure:
+# it learned on tweets and reads chasing, worry and price talk in customer mail as rude (docs/text-quality.md).
+# A business's learned marks (an adjusted model) are trusted at HOSTILE_AT.
+MODEL_ONLY_AT = 0.8
 NEGATIVE_AT = 0.6
 _WORD = re.compile(r"\w+")
 
@@ -27,6 +31,14 @@ class Tone:
     label: ToneLabel
     score: float
     phrases: tuple[str, ...]
+    # A threat (legal, reputational, public shaming, payment withheld as leverage, physical) reads as hostile
+    # and is also reported on its own: the assessment counts threats apart from other hostility.
+    threat: bool = False
+
+    @property
+    def stored(self) -> str:
+        """The tone as the ledger stores it (``Contact.tone``): the label, or "threat" for a threat."""
+        return "threat" if self.threat and self.label == "hostile" else self.label
 
 
 def _negativity(lang: str, heads: HeadScores) -> float:
@@ -52,13 +64,17 @@ def judge(text: str, lang: str, heads: HeadScores, hits: list[Hit], model: ToneM
     by_cat: dict[str, list[str]] = {}
     for hit in hits:
         by_cat.setdefault(hit.category, []).append(hit.phrase)
-    aimed = by_cat.get("insult", []) + by_cat.get("threat", [])
+    threats = by_cat.get("threat", [])
+    aimed = threats + by_cat.get("insult", []) + by_cat.get("contempt", [])
     p = min(max(heads.offensive, 1e-6), 1 - 1e-6)
     logit = math.log(p / (1 - p)) + (LEXICON_BOOST if aimed else 0.0)
     score = 1.0 / (1.0 + math.exp(-logit))
     swearing = by_cat.get("profanity", [])
-    if score >= HOSTILE_AT and (aimed or not swearing or model.is_adjusted):
-        phrases = tuple(aimed) or _model_words(text, model) or tuple(swearing)
+    if aimed and score >= HOSTILE_AT:
+        # One stretch of text can match a phrase and a pattern: each phrase is given once.
+        return Tone("hostile", round(score, 4), tuple(dict.fromkeys(aimed)), threat=bool(threats))
+    if score >= (HOSTILE_AT if model.is_adjusted else MODEL_ONLY_AT) and (not swearing or model.is_adjusted):
+        phrases = _model_words(text, model) or tuple(swearing)
         return Tone("hostile", round(score, 4), phrases)
     frustration = by_cat.get("frustration", []) + swearing
     if frustration or _negativity(lang, heads) >= NEGATIVE_AT:

@@ -33,6 +33,9 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         recent=facts.hostile_recent,
         days=cfg.recent_days,
     )
+    if facts.threats:
+        # Threats are counted among the hostile messages and named apart; the evidence quotes them first.
+        text += " " + msg.summary("hostile_tone_threats", lang, threats=facts.threats)
     trend = (
         "rising" if recent_share > earlier_share else "falling" if recent_share < earlier_share else "flat"
     )
@@ -41,6 +44,7 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         "messages_with_tone": facts.toned,
         "hostile_share": rounded(share, 3),
         "hostile_recent": facts.hostile_recent,
+        "threats": facts.threats,
         "recent_share": rounded(recent_share, 3),
         "earlier_share": rounded(earlier_share, 3),
         "trend": trend if earlier and facts.toned_recent else None,

@@ -61,8 +61,7 @@ def client_data(
         head = client_headline(engine=w.gt.engine, ref=ref, now=now)
     except NotFound as exc:
         raise HTTPException(status_code=404, detail="no such client") from exc
-    if before is not None and (before.tzinfo is None or before.utcoffset() is None):
-        raise HTTPException(status_code=422, detail="before needs a timezone")
+    until, before = _timeline_limits(until, before)
     line = timeline_view(
         engine=w.gt.engine, ref=ref, types=types, channels=channels, until=until, before=before
     )
@@ -89,6 +88,22 @@ def client_data(
         "filters": {"types": types, "channels": channels, "until": until.isoformat() if until else None},
         "older_link": _older_link(ref, types, channels, line["older"]),
     }
+
+
+def _timeline_limits(until: date | None, before: datetime | None) -> tuple[date | None, datetime | None]:
+    """Check the timeline's ``until`` and ``before`` (422 with the reason) and return ``before`` in UTC."""
+    if until is not None and until >= date.max:
+        raise HTTPException(status_code=422, detail=f"until must be a date before {date.max.isoformat()}")
+    if before is None:
+        return until, None
+    if before.tzinfo is None or before.utcoffset() is None:
+        raise HTTPException(status_code=422, detail="before needs a timezone")
+    try:
+        return until, before.astimezone(UTC)
+    except OverflowError as exc:
+        raise HTTPException(
+            status_code=422, detail="before is outside the dates a timeline can show (years 1 to 9999 in UTC)"
+        ) from exc
 
 
 def _charts(data: dict[str, Any], _: Any) -> list[str]:

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from goodterms.app import Goodterms
 from goodterms.ledger.importing import import_event_dicts
-from goodterms.web.accounts import add_user
+from goodterms.web.accounts import add_user, create_token
 from goodterms.web.app import create_app
 from tests.factories import at, business, client, contact
 
@@ -125,6 +125,7 @@ def gt(db_url: str) -> Iterator[Goodterms]:
         ("staff@biz.example", "staff"),
     ):
         add_user(engine=app.engine, email=email, role=role, password=PASSWORD)
+    create_token(engine=app.engine, email="staff@biz.example")  # token 1: one live token to revoke
     yield app
     app.engine.dispose()
 

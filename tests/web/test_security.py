@@ -239,3 +239,61 @@ def test_failures_count_per_address_and_per_account_at_that_address() -> None:
     # Signing in to one's own account does not wipe the address's record of guessing at others.
     throttle.succeeded(login_keys("10.0.0.1", "owner@biz.example")[1])
     assert throttle.retry_after(*login_keys("10.0.0.1", "owner@biz.example")) > 0
+
+
+def test_owner_removes_a_user_and_their_session_and_token_stop_at_once(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    staff = signed_in("staff")
+    token = accounts.create_token(engine=gt.engine, email="staff@biz.example")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert staff.get("/api/me").status_code == 200
+    assert staff.get("/api/me", headers=bearer).status_code == 200
+    owner = signed_in("owner")
+    page = owner.get("/users").text
+    assert 'action="/users/staff@biz.example/remove"' in page
+    assert 'action="/users/staff@biz.example/tokens/revoke"' in page
+    assert owner.post("/users/staff@biz.example/remove", headers=SAME_ORIGIN).status_code == 303
+    assert staff.get("/api/me").status_code == 401
+    assert staff.get("/api/me", headers=bearer).status_code == 401
+    again = staff.post(
+        "/login", data={"email": "staff@biz.example", "password": PASSWORD}, headers=SAME_ORIGIN
+    )
+    assert again.status_code == 401
+    assert "staff@biz.example" not in [u["email"] for u in owner.get("/api/users").json()["users"]]
+    assert "user.remove" in _actions(gt)
+    missing = owner.post("/api/users/staff@biz.example/remove", headers=SAME_ORIGIN)
+    assert missing.status_code == 404
+
+
+def test_the_only_owner_cannot_be_removed(gt: Goodterms, signed_in: Callable[[str], TestClient]) -> None:
+    owner = signed_in("owner")
+    refused = owner.post("/api/users/owner@biz.example/remove", headers=SAME_ORIGIN)
+    assert refused.status_code == 409
+    assert "only owner" in refused.json()["detail"]
+    assert owner.get("/api/me").status_code == 200
+    accounts.add_user(engine=gt.engine, email="second@biz.example", role="owner", password=PASSWORD)
+    assert owner.post("/api/users/owner@biz.example/remove", headers=SAME_ORIGIN).status_code == 200
+    assert owner.get("/api/me").status_code == 401
+
+
+def test_owner_revokes_api_tokens_and_they_stop_at_once(
+    gt: Goodterms, web_app: TestClient, signed_in: Callable[[str], TestClient]
+) -> None:
+    first = accounts.create_token(engine=gt.engine, email="manager@biz.example")
+    second = accounts.create_token(engine=gt.engine, email="manager@biz.example")
+    owner = signed_in("owner")
+    listed = owner.get("/api/tokens").json()["tokens"]
+    assert [t["email"] for t in listed] == ["staff@biz.example", "manager@biz.example", "manager@biz.example"]
+    assert all(first not in str(t) and t["revoked_at"] is None for t in listed)
+    one = owner.post(f"/api/tokens/{listed[1]['id']}/revoke", headers=SAME_ORIGIN)
+    assert one.json() == {"id": listed[1]["id"], "email": "manager@biz.example", "revoked": True}
+    assert web_app.get("/api/me", headers={"Authorization": f"Bearer {first}"}).status_code == 401
+    assert web_app.get("/api/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+    twice = owner.post(f"/api/tokens/{listed[1]['id']}/revoke", headers=SAME_ORIGIN)
+    assert twice.status_code == 409
+    assert owner.post("/api/tokens/999/revoke", headers=SAME_ORIGIN).status_code == 404
+    every = owner.post("/api/users/manager@biz.example/tokens/revoke", headers=SAME_ORIGIN)
+    assert every.json() == {"email": "manager@biz.example", "revoked": 1}
+    assert web_app.get("/api/me", headers={"Authorization": f"Bearer {second}"}).status_code == 401
+    assert _actions(gt).count("token.revoke") == 2

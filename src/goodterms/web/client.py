@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
+from goodterms.assess.moneyless import client_without_money
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
 from goodterms.ledger.views import (
@@ -70,12 +71,15 @@ def client_data(
             month["entries"] = [_hide_money(e) for e in month["entries"]]
         head["days_late"] = None
     assessed = w.assessment.get() if w.assessment else None
-    found = assessed.get(ref) if assessed else None
+    found = assessed.get(head["client"]["id"]) if assessed else None
+    # Flag summaries and advice are written in the business's language, not the client's.
+    findings_language = w.gt.business().language
+    if found is not None and not user.money:
+        found = client_without_money(found, findings_language)
     return {
         "headline": head,
         "assessment": found,
-        # Flag summaries and advice are written in the business's language, not the client's.
-        "findings_language": w.gt.business().language,
+        "findings_language": findings_language,
         "charts": {
             "contacts_per_week": contact_weeks(
                 engine=w.gt.engine, ref=ref, now=now, calendar=w.gt.calendar()

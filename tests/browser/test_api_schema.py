@@ -1,7 +1,8 @@
 """Schemathesis against the live server's OpenAPI schema, signed in with an owner's API token.
 
 It runs on a server of its own (the generated calls add users and notes). Sending follow-ups is
-left out: it sends real mail, and without a relay it answers 502 on purpose. The schemathesis CLI
+left out: it sends real mail, and without a relay it answers 502 on purpose. Revoking API tokens is
+left out too: it would revoke the token the run signs in with (tests/web covers those calls). The schemathesis CLI
 runs in a subprocess: its pytest plugin does not load under pytest 9.
 """
 
@@ -38,6 +39,11 @@ def test_every_api_operation_answers_within_its_schema_and_never_with_a_server_e
             CHECKS,
             "--exclude-path",
             "/api/followups/send",
+            # Revoking tokens would revoke the very token this run signs in with (then every call is 401).
+            "--exclude-path",
+            "/api/tokens/{token_id}/revoke",
+            "--exclude-path",
+            "/api/users/{email}/tokens/revoke",
             "--max-examples",
             "25",
             "--seed",

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from goodterms.app import Goodterms
 from goodterms.ledger.importing import import_event_dicts
-from goodterms.web.accounts import add_user
+from goodterms.web.accounts import add_user, create_token
 from goodterms.web.app import create_app
 from tests.factories import at, business, client, contact
 
@@ -30,11 +30,17 @@ class TestClient:
     __test__ = False
 
     def __init__(
-        self, app: FastAPI, base_url: str = "http://testserver", follow_redirects: bool = False
+        self,
+        app: FastAPI,
+        base_url: str = "http://testserver",
+        follow_redirects: bool = False,
+        address: str = "127.0.0.1",
     ) -> None:
         self.loop = asyncio.new_event_loop()
         self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=base_url, follow_redirects=follow_redirects
+            transport=httpx.ASGITransport(app=app, client=(address, 123)),
+            base_url=base_url,
+            follow_redirects=follow_redirects,
         )
         self.app = app
 
@@ -62,8 +68,9 @@ def _close_clients() -> Iterator[None]:
         _open.pop().close()
 
 
-def new_client(app: FastAPI) -> TestClient:
-    http = TestClient(app)
+def new_client(app: FastAPI, address: str = "127.0.0.1") -> TestClient:
+    """Return a client of the app whose requests come from ``address``."""
+    http = TestClient(app, address=address)
     _open.append(http)
     return http
 
@@ -118,6 +125,7 @@ def gt(db_url: str) -> Iterator[Goodterms]:
         ("staff@biz.example", "staff"),
     ):
         add_user(engine=app.engine, email=email, role=role, password=PASSWORD)
+    create_token(engine=app.engine, email="staff@biz.example")  # token 1: one live token to revoke
     yield app
     app.engine.dispose()
 

@@ -35,6 +35,12 @@ def _users(gt: Goodterms) -> int:
         return int(session.scalar(select(func.count()).select_from(m.WebUser)) or 0)
 
 
+def _live_tokens(gt: Goodterms) -> int:
+    with Session(gt.engine) as session:
+        query = select(func.count()).select_from(m.ApiToken).where(m.ApiToken.revoked_at.is_(None))
+        return int(session.scalar(query) or 0)
+
+
 def _staff_role(gt: Goodterms) -> str | None:
     with Session(gt.engine) as session:
         return session.scalar(select(m.WebUser.role).where(m.WebUser.email == "staff@biz.example"))
@@ -88,6 +94,11 @@ ENDPOINTS = [
     Endpoint("/api/users", {"email": "newbie@biz.example", "role": "staff"}, "owner", _users, False),
     Endpoint("/users/staff@biz.example/role", {"role": "manager"}, "owner", _staff_role, True),
     Endpoint("/api/users/staff@biz.example/role", {"role": "manager"}, "owner", _staff_role, False),
+    Endpoint("/users/manager@biz.example/remove", {}, "owner", _users, True),
+    Endpoint("/api/users/manager@biz.example/remove", {}, "owner", _users, False),
+    Endpoint("/users/staff@biz.example/tokens/revoke", {}, "owner", _live_tokens, True),
+    Endpoint("/api/users/staff@biz.example/tokens/revoke", {}, "owner", _live_tokens, False),
+    Endpoint("/api/tokens/1/revoke", {}, "owner", _live_tokens, False),
     Endpoint("/settings/business", {"response_target_hours": "6"}, "owner", _target_hours, True),
     Endpoint("/api/settings/business", {"response_target_hours": "6"}, "owner", _target_hours, False),
     Endpoint("/settings/assess", {"weights.over_contact": "9"}, "owner", _assess_blob, True),

@@ -184,3 +184,116 @@ def test_weak_and_duplicate_users_are_refused(gt: Goodterms) -> None:
         accounts.add_user(engine=gt.engine, email="owner@biz.example", role="owner", password=PASSWORD)
     with pytest.raises(accounts.AccountError):
         accounts.add_user(engine=gt.engine, email="y@biz.example", role="admin", password=PASSWORD)
+
+
+def test_an_attacker_elsewhere_never_locks_the_real_user_out(gt: Goodterms) -> None:
+    """The reported attack: a wrong password every 0.2 s from one address for 3 minutes, while the
+    real user signs in from another address every 10 s (the issue saw 0 of 18 succeed)."""
+    from goodterms.web.app import create_app
+
+    now = [0.0]
+    app = create_app(gt, assessment=False)
+    app.state.web.throttle = LoginThrottle(clock=lambda: now[0])
+    attacker = new_client(app, address="203.0.113.66")
+    owner = new_client(app, address="198.51.100.7")
+    wrong = {"email": "owner@biz.example", "password": "not the password"}
+    right = {"email": "owner@biz.example", "password": PASSWORD}
+    attacker_codes: list[int] = []
+    owner_codes: list[int] = []
+    for tick in range(900):  # 180 s in steps of 0.2 s
+        now[0] = tick * 0.2
+        attacker_codes.append(attacker.post("/login", data=wrong, headers=SAME_ORIGIN).status_code)
+        if tick % 50 == 25:  # every 10 s
+            owner_codes.append(owner.post("/login", data=right, headers=SAME_ORIGIN).status_code)
+    assert owner_codes == [303] * 18
+    assert owner.get("/api/me").json()["email"] == "owner@biz.example"
+    # A right password from an address that has never failed goes straight through.
+    fresh = new_client(app, address="192.0.2.44")
+    assert fresh.post("/login", data=right, headers=SAME_ORIGIN).status_code == 303
+    # The throttle still stops the attacker: after five free tries only a handful more are checked
+    # (waits of 1, 2, 4 … 60 s), and meanwhile even the right password is held back at that address.
+    assert attacker_codes[:5] == [401] * 5
+    assert attacker_codes.count(401) <= 13
+    assert attacker_codes.count(429) >= 887
+    assert set(attacker_codes) == {401, 429}
+    held = attacker.post("/login", data=right, headers=SAME_ORIGIN)
+    assert held.status_code == 429
+    assert int(held.headers["retry-after"]) >= 1
+    # Other accounts from the attacking address are held back too (the address itself is throttled).
+    other = attacker.post(
+        "/login", data={"email": "staff@biz.example", "password": "guess"}, headers=SAME_ORIGIN
+    )
+    assert other.status_code == 429
+
+
+def test_failures_count_per_address_and_per_account_at_that_address() -> None:
+    from goodterms.web.throttle import login_keys
+
+    now = [0.0]
+    throttle = LoginThrottle(free=2, clock=lambda: now[0])
+    for _ in range(4):
+        throttle.failed(*login_keys("10.0.0.1", "Owner@Biz.example "))
+    assert throttle.retry_after(*login_keys("10.0.0.1", "owner@biz.example")) > 0
+    assert throttle.retry_after(*login_keys("10.0.0.1", "staff@biz.example")) > 0  # same address
+    assert throttle.retry_after(*login_keys("10.0.0.2", "owner@biz.example")) == 0  # same account elsewhere
+    # Signing in to one's own account does not wipe the address's record of guessing at others.
+    throttle.succeeded(login_keys("10.0.0.1", "owner@biz.example")[1])
+    assert throttle.retry_after(*login_keys("10.0.0.1", "owner@biz.example")) > 0
+
+
+def test_owner_removes_a_user_and_their_session_and_token_stop_at_once(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    staff = signed_in("staff")
+    token = accounts.create_token(engine=gt.engine, email="staff@biz.example")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert staff.get("/api/me").status_code == 200
+    assert staff.get("/api/me", headers=bearer).status_code == 200
+    owner = signed_in("owner")
+    page = owner.get("/users").text
+    assert 'action="/users/staff@biz.example/remove"' in page
+    assert 'action="/users/staff@biz.example/tokens/revoke"' in page
+    assert owner.post("/users/staff@biz.example/remove", headers=SAME_ORIGIN).status_code == 303
+    assert staff.get("/api/me").status_code == 401
+    assert staff.get("/api/me", headers=bearer).status_code == 401
+    again = staff.post(
+        "/login", data={"email": "staff@biz.example", "password": PASSWORD}, headers=SAME_ORIGIN
+    )
+    assert again.status_code == 401
+    assert "staff@biz.example" not in [u["email"] for u in owner.get("/api/users").json()["users"]]
+    assert "user.remove" in _actions(gt)
+    missing = owner.post("/api/users/staff@biz.example/remove", headers=SAME_ORIGIN)
+    assert missing.status_code == 404
+
+
+def test_the_only_owner_cannot_be_removed(gt: Goodterms, signed_in: Callable[[str], TestClient]) -> None:
+    owner = signed_in("owner")
+    refused = owner.post("/api/users/owner@biz.example/remove", headers=SAME_ORIGIN)
+    assert refused.status_code == 409
+    assert "only owner" in refused.json()["detail"]
+    assert owner.get("/api/me").status_code == 200
+    accounts.add_user(engine=gt.engine, email="second@biz.example", role="owner", password=PASSWORD)
+    assert owner.post("/api/users/owner@biz.example/remove", headers=SAME_ORIGIN).status_code == 200
+    assert owner.get("/api/me").status_code == 401
+
+
+def test_owner_revokes_api_tokens_and_they_stop_at_once(
+    gt: Goodterms, web_app: TestClient, signed_in: Callable[[str], TestClient]
+) -> None:
+    first = accounts.create_token(engine=gt.engine, email="manager@biz.example")
+    second = accounts.create_token(engine=gt.engine, email="manager@biz.example")
+    owner = signed_in("owner")
+    listed = owner.get("/api/tokens").json()["tokens"]
+    assert [t["email"] for t in listed] == ["staff@biz.example", "manager@biz.example", "manager@biz.example"]
+    assert all(first not in str(t) and t["revoked_at"] is None for t in listed)
+    one = owner.post(f"/api/tokens/{listed[1]['id']}/revoke", headers=SAME_ORIGIN)
+    assert one.json() == {"id": listed[1]["id"], "email": "manager@biz.example", "revoked": True}
+    assert web_app.get("/api/me", headers={"Authorization": f"Bearer {first}"}).status_code == 401
+    assert web_app.get("/api/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+    twice = owner.post(f"/api/tokens/{listed[1]['id']}/revoke", headers=SAME_ORIGIN)
+    assert twice.status_code == 409
+    assert owner.post("/api/tokens/999/revoke", headers=SAME_ORIGIN).status_code == 404
+    every = owner.post("/api/users/manager@biz.example/tokens/revoke", headers=SAME_ORIGIN)
+    assert every.json() == {"email": "manager@biz.example", "revoked": 1}
+    assert web_app.get("/api/me", headers={"Authorization": f"Bearer {second}"}).status_code == 401
+    assert _actions(gt).count("token.revoke") == 2

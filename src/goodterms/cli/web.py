@@ -1,4 +1,4 @@
-"""``goodterms serve``, ``goodterms user add`` and ``goodterms token create``."""
+"""``goodterms serve``, ``goodterms user …`` (add, role, logout, remove) and ``goodterms token …``."""
 
 from __future__ import annotations
 
@@ -100,6 +100,19 @@ def user_logout(email: str = typer.Argument(..., help="The user's e-mail address
     typer.echo(f"revoked {n} session(s)")
 
 
+@user_app.command("remove")
+def user_remove(email: str = typer.Argument(..., help="The user's e-mail address.")) -> None:
+    """Remove a user: their sessions and API tokens stop working at once (not the last owner)."""
+    from goodterms.web.accounts import AccountError, remove_user
+
+    gt = open_app()
+    try:
+        remove_user(engine=gt.engine, email=email, actor="cli")
+    except AccountError as exc:
+        _fail(str(exc))
+    typer.echo(f"removed {email.strip().lower()}; their sessions and API tokens no longer work")
+
+
 @token_app.command("create")
 def token_create(email: str = typer.Argument(..., help="The user the token acts as.")) -> None:
     """Create an API token and print it once."""
@@ -112,3 +125,41 @@ def token_create(email: str = typer.Argument(..., help="The user the token acts 
         _fail(str(exc))
         return
     typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(
+    email: str | None = typer.Argument(None, help="Only this user's tokens."),
+) -> None:
+    """List API tokens (never the tokens themselves): id, user, when created, whether revoked."""
+    from goodterms.web.accounts import list_tokens
+
+    gt = open_app()
+    rows = list_tokens(engine=gt.engine, email=email)
+    if not rows:
+        typer.echo("no API tokens")
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
+        typer.echo(f"{row['id']}\t{row['email']}\tcreated {row['created_at']}\t{state}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: int | None = typer.Argument(None, help="The token's id (see `goodterms token list`)."),
+    user: str | None = typer.Option(None, "--user", help="Revoke every token of this user instead."),
+) -> None:
+    """Revoke an API token by id, or every token of a user (--user); it stops working at once."""
+    from goodterms.web.accounts import AccountError, revoke_token, revoke_tokens
+
+    if (token_id is None) == (user is None):
+        _fail("give a token id or --user EMAIL (one of them)")
+    gt = open_app()
+    try:
+        if token_id is not None:
+            email = revoke_token(engine=gt.engine, token_id=token_id, actor="cli")
+            typer.echo(f"revoked API token {token_id} of {email}")
+        elif user is not None:
+            n = revoke_tokens(engine=gt.engine, email=user, actor="cli")
+            typer.echo(f"revoked {n} API token(s) of {user.strip().lower()}")
+    except AccountError as exc:
+        _fail(str(exc))

@@ -74,17 +74,24 @@ def _money(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal("0.00")
 
 
+def _contains(text: str) -> str:
+    """Return a LIKE pattern matching *text* anywhere, its own ``%``, ``_`` and ``\\`` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _filtered(query: Select[Any], pq: PortfolioQuery) -> Select[Any]:
     if pq.status:
         query = query.where(m.Client.status == pq.status)
     if pq.q:
         # SQLite's lower() and LIKE fold ASCII only; also try the usual cases of the words as typed.
+        # What is typed is searched for literally: % and _ are not wildcards.
         forms = {pq.q, pq.q.lower(), pq.q.upper(), pq.q.capitalize(), pq.q.title()}
         terms = [
-            func.lower(m.Client.name).like(f"%{pq.q.lower()}%"),
-            func.lower(m.Client.ext_id).like(f"%{pq.q.lower()}%"),
+            func.lower(m.Client.name).like(_contains(pq.q.lower()), escape="\\"),
+            func.lower(m.Client.ext_id).like(_contains(pq.q.lower()), escape="\\"),
         ]
-        terms += [m.Client.name.like(f"%{form}%") for form in sorted(forms)]
+        terms += [m.Client.name.like(_contains(form), escape="\\") for form in sorted(forms)]
         query = query.where(or_(*terms))
     return query
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
@@ -28,6 +28,10 @@ _DUMMY_HASH = _hasher.hash("not a real password")
 
 class AccountError(ValueError):
     """A user operation that cannot be done (unknown user, bad role, weak password)."""
+
+
+class UnknownAccount(AccountError):
+    """No such user or API token."""
 
 
 @dataclass(frozen=True)
@@ -185,18 +189,23 @@ def end_session(*, engine: Engine, key: str) -> None:
         )
 
 
-def revoke_sessions(*, engine: Engine, email: str) -> int:
-    """Revoke every live session of a user; return how many."""
+def _revoke_all(engine: Engine, email: str, table: type[m.WebSession] | type[m.ApiToken]) -> int:
+    """Revoke every live session or API token (``table``) of a user; return how many."""
     with Session(engine) as session, session.begin():
-        uid = session.scalar(select(m.WebUser.id).where(m.WebUser.email == email.lower()))
+        uid = session.scalar(select(m.WebUser.id).where(m.WebUser.email == email.strip().lower()))
         if uid is None:
-            raise AccountError(f"no user {email}")
+            raise UnknownAccount(f"no user {email}")
         result = session.execute(
-            update(m.WebSession)
-            .where(m.WebSession.user_id == uid, m.WebSession.revoked_at.is_(None))
+            update(table)
+            .where(table.user_id == uid, table.revoked_at.is_(None))
             .values(revoked_at=datetime.now(UTC))
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def revoke_sessions(*, engine: Engine, email: str) -> int:
+    """Revoke every live session of a user; return how many."""
+    return _revoke_all(engine, email, m.WebSession)
 
 
 def session_user(*, engine: Engine, key: str) -> User | None:
@@ -242,10 +251,87 @@ def token_user(*, engine: Engine, token: str) -> User | None:
         return _user(row) if row is not None else None
 
 
-def list_users(*, engine: Engine) -> list[dict[str, Any]]:
-    """Return every user (never their secrets)."""
+def list_tokens(*, engine: Engine, email: str | None = None) -> list[dict[str, Any]]:
+    """Return the API tokens (all, or one user's), oldest first: id, user, when made, when revoked."""
+    query = (
+        select(m.ApiToken, m.WebUser.email)
+        .join(m.WebUser, m.WebUser.id == m.ApiToken.user_id)
+        .order_by(m.ApiToken.id)
+    )
+    if email is not None:
+        query = query.where(m.WebUser.email == email.strip().lower())
     with Session(engine) as session:
-        rows = session.scalars(select(m.WebUser).order_by(m.WebUser.email)).all()
+        return [
+            {
+                "id": token.id,
+                "email": owner,
+                "created_at": token.created_at.isoformat(),
+                "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+            }
+            for token, owner in session.execute(query).all()
+        ]
+
+
+def revoke_token(*, engine: Engine, token_id: int, actor: str | None) -> str:
+    """Revoke one API token by its id (``goodterms token list``); return whose it was."""
+    with Session(engine) as session, session.begin():
+        found = session.execute(
+            select(m.ApiToken, m.WebUser.email)
+            .join(m.WebUser, m.WebUser.id == m.ApiToken.user_id)
+            .where(m.ApiToken.id == token_id)
+        ).first()
+        if found is None:
+            raise UnknownAccount(f"no API token {token_id}")
+        token, email = found
+        if token.revoked_at is not None:
+            raise AccountError(f"API token {token_id} is revoked already")
+        token.revoked_at = datetime.now(UTC)
+    audit(engine=engine, action="token.revoke", actor=actor, detail={"token": token_id, "email": email})
+    return str(email)
+
+
+def revoke_tokens(*, engine: Engine, email: str, actor: str | None) -> int:
+    """Revoke every live API token of a user; return how many."""
+    email = email.strip().lower()
+    count = _revoke_all(engine, email, m.ApiToken)
+    audit(engine=engine, action="token.revoke", actor=actor, detail={"email": email, "count": count})
+    return count
+
+
+def remove_user(*, engine: Engine, email: str, actor: str | None) -> None:
+    """Remove a user: their sessions, API tokens and saved views go with them, so nothing of theirs works.
+
+    The last owner cannot be removed (nobody could manage users on the web any more).
+    """
+    email = email.strip().lower()
+    with Session(engine) as session, session.begin():
+        row = session.scalar(select(m.WebUser).where(m.WebUser.email == email))
+        if row is None:
+            raise UnknownAccount(f"no user {email}")
+        if row.role == "owner":
+            owners = session.scalar(select(func.count()).where(m.WebUser.role == "owner"))
+            if (owners or 0) <= 1:
+                raise AccountError(f"{email} is the only owner; make someone else owner first")
+        for table in (m.WebSession, m.ApiToken, m.SavedView):
+            session.execute(delete(table).where(table.user_id == row.id))
+        session.delete(row)
+    audit(engine=engine, action="user.remove", actor=actor, detail={"email": email})
+
+
+def list_users(*, engine: Engine) -> list[dict[str, Any]]:
+    """Return every user (never their secrets) with how many live API tokens they hold."""
+    live = (
+        select(m.ApiToken.user_id, func.count().label("n"))
+        .where(m.ApiToken.revoked_at.is_(None))
+        .group_by(m.ApiToken.user_id)
+        .subquery()
+    )
+    with Session(engine) as session:
+        rows = session.execute(
+            select(m.WebUser, live.c.n)
+            .outerjoin(live, live.c.user_id == m.WebUser.id)
+            .order_by(m.WebUser.email)
+        ).all()
         return [
             {
                 "email": r.email,
@@ -253,6 +339,7 @@ def list_users(*, engine: Engine) -> list[dict[str, Any]]:
                 "sees_money": r.sees_money,
                 "language": r.language,
                 "pending_setup": r.password_hash is None,
+                "tokens": int(n or 0),
             }
-            for r in rows
+            for r, n in rows
         ]

@@ -25,6 +25,7 @@ from goodterms.web.context import (
     web,
 )
 from goodterms.web.security import security_middleware
+from goodterms.web.throttle import login_keys
 
 STATIC = Path(str(resources.files("goodterms.web").joinpath("static")))
 
@@ -97,7 +98,7 @@ def create_app(
         next: Annotated[str, Form(max_length=500)] = "/",
     ) -> Response:
         w = web(request)
-        keys = (f"ip:{_ip(request)}", f"account:{email.strip().lower()}")
+        keys = login_keys(_ip(request), email)
         wait = w.throttle.retry_after(*keys)
         if wait > 0:
             throttled = render(

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
+from goodterms.assess.moneyless import client_without_money
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
 from goodterms.ledger.views import (
@@ -61,8 +62,7 @@ def client_data(
         head = client_headline(engine=w.gt.engine, ref=ref, now=now)
     except NotFound as exc:
         raise HTTPException(status_code=404, detail="no such client") from exc
-    if before is not None and (before.tzinfo is None or before.utcoffset() is None):
-        raise HTTPException(status_code=422, detail="before needs a timezone")
+    until, before = _timeline_limits(until, before)
     line = timeline_view(
         engine=w.gt.engine, ref=ref, types=types, channels=channels, until=until, before=before
     )
@@ -71,12 +71,15 @@ def client_data(
             month["entries"] = [_hide_money(e) for e in month["entries"]]
         head["days_late"] = None
     assessed = w.assessment.get() if w.assessment else None
-    found = assessed.get(ref) if assessed else None
+    found = assessed.get(head["client"]["id"]) if assessed else None
+    # Flag summaries and advice are written in the business's language, not the client's.
+    findings_language = w.gt.business().language
+    if found is not None and not user.money:
+        found = client_without_money(found, findings_language)
     return {
         "headline": head,
         "assessment": found,
-        # Flag summaries and advice are written in the business's language, not the client's.
-        "findings_language": w.gt.business().language,
+        "findings_language": findings_language,
         "charts": {
             "contacts_per_week": contact_weeks(
                 engine=w.gt.engine, ref=ref, now=now, calendar=w.gt.calendar()
@@ -89,6 +92,22 @@ def client_data(
         "filters": {"types": types, "channels": channels, "until": until.isoformat() if until else None},
         "older_link": _older_link(ref, types, channels, line["older"]),
     }
+
+
+def _timeline_limits(until: date | None, before: datetime | None) -> tuple[date | None, datetime | None]:
+    """Check the timeline's ``until`` and ``before`` (422 with the reason) and return ``before`` in UTC."""
+    if until is not None and until >= date.max:
+        raise HTTPException(status_code=422, detail=f"until must be a date before {date.max.isoformat()}")
+    if before is None:
+        return until, None
+    if before.tzinfo is None or before.utcoffset() is None:
+        raise HTTPException(status_code=422, detail="before needs a timezone")
+    try:
+        return until, before.astimezone(UTC)
+    except OverflowError as exc:
+        raise HTTPException(
+            status_code=422, detail="before is outside the dates a timeline can show (years 1 to 9999 in UTC)"
+        ) from exc
 
 
 def _charts(data: dict[str, Any], _: Any) -> list[str]:

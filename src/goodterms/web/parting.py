@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from goodterms.web import accounts
 from goodterms.web.context import is_htmx, render, require, web
@@ -17,14 +20,39 @@ SAFE_REF = re.compile(r"^[\w.@-]{1,200}$")
 INLINE = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
 
 
-def _folder(request: Request, ref: str) -> Path:
-    if not SAFE_REF.fullmatch(ref):
+def _client_id(request: Request, ref: str) -> str:
+    """Return the source id of the real client *ref* names (by id or name); 404 for anything else."""
+    from goodterms.ledger.queries import NotFound, find_client
+
+    try:
+        with Session(web(request).gt.engine) as session:
+            return find_client(session, ref).ext_id
+    except NotFound as exc:
+        raise HTTPException(status_code=404, detail="no such client") from exc
+
+
+def folder_name(client_id: str) -> str:
+    """Return the packet folder's name for a client: its source id, or a digest of it when that is no plain name."""
+    if SAFE_REF.fullmatch(client_id) and client_id.strip(".") != "":
+        return client_id
+    return "client-" + hashlib.sha256(client_id.encode()).hexdigest()[:20]
+
+
+def _folder(request: Request, ref: str) -> tuple[str, Path]:
+    """Return the client's source id and packet folder, which always lies inside ``<output>/parting``."""
+    client_id = _client_id(request, ref)
+    root = (web(request).output_dir / "parting").resolve()
+    folder = root / folder_name(client_id)
+    if folder.resolve().parent != root:  # a link planted in the output folder must not lead elsewhere
         raise HTTPException(status_code=404, detail="no such client")
-    return web(request).output_dir / "parting" / ref
+    return client_id, folder
 
 
 def _listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    """Return the packet's files: plain files in the folder itself, never links out of it."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
 
 
 def build(request: Request, ref: str, *, confirm: bool, actor: str) -> dict[str, Any]:
@@ -35,13 +63,13 @@ def build(request: Request, ref: str, *, confirm: bool, actor: str) -> dict[str,
         raise HTTPException(status_code=501, detail="parting packets are not available") from exc
     from goodterms.ledger.queries import NotFound
 
-    folder = _folder(request, ref)
+    client_id, folder = _folder(request, ref)
     try:
-        packet = build_packet(app=web(request).gt, client=ref, out=folder, confirm=confirm)
+        packet = build_packet(app=web(request).gt, client=client_id, out=folder, confirm=confirm)
     except NotFound as exc:
         raise HTTPException(status_code=404, detail="no such client") from exc
     action = "parting.confirm" if confirm else "parting.build"
-    accounts.audit(engine=web(request).gt.engine, action=action, actor=actor, detail={"client": ref})
+    accounts.audit(engine=web(request).gt.engine, action=action, actor=actor, detail={"client": client_id})
     return {
         "client": packet.client,
         "draft": packet.draft,
@@ -55,7 +83,8 @@ def build(request: Request, ref: str, *, confirm: bool, actor: str) -> dict[str,
 @router.get("/clients/{ref}/parting", response_class=HTMLResponse, include_in_schema=False)
 def parting_page(request: Request, ref: str) -> HTMLResponse:
     user = require(request, "owner")
-    values = {"ref": ref, "files": _listing(_folder(request, ref)), "result": None}
+    client_id, folder = _folder(request, ref)
+    values = {"ref": client_id, "files": _listing(folder), "result": None}
     return render(request, "parting.html", values, user=user)
 
 
@@ -63,7 +92,8 @@ def parting_page(request: Request, ref: str) -> HTMLResponse:
 def parting_api(request: Request, ref: str) -> dict[str, Any]:
     """List the files of the client's parting packet built so far (owners only)."""
     require(request, "owner")
-    return {"client": ref, "files": _listing(_folder(request, ref))}
+    client_id, folder = _folder(request, ref)
+    return {"client": client_id, "files": _listing(folder)}
 
 
 @router.post("/clients/{ref}/parting", include_in_schema=False)
@@ -71,9 +101,9 @@ def parting_form(request: Request, ref: str, confirm: Annotated[bool, Form()] = 
     user = require(request, "owner")
     result = build(request, ref, confirm=confirm, actor=user.email)
     if is_htmx(request):
-        values = {"ref": ref, "files": result["files"], "result": result}
+        values = {"ref": result["client"], "files": result["files"], "result": result}
         return render(request, "parting.html", values, user=user, block="packet")
-    return RedirectResponse(f"/clients/{ref}/parting", status_code=303)
+    return RedirectResponse(f"/clients/{quote(result['client'], safe='')}/parting", status_code=303)
 
 
 @router.post("/api/clients/{ref}/parting", tags=["parting"])
@@ -87,12 +117,15 @@ def parting_build_api(request: Request, ref: str, confirm: Annotated[bool, Form(
 def parting_file(request: Request, ref: str, name: str) -> FileResponse:
     """Download (or preview, for PDF and text) one file of the packet (owners only; audited)."""
     user = require(request, "owner")
-    folder = _folder(request, ref)
+    client_id, folder = _folder(request, ref)
     if name not in _listing(folder):
         raise HTTPException(status_code=404, detail="no such file")
     path = folder / name
     accounts.audit(
-        engine=web(request).gt.engine, action="export", actor=user.email, detail={"client": ref, "file": name}
+        engine=web(request).gt.engine,
+        action="export",
+        actor=user.email,
+        detail={"client": client_id, "file": name},
     )
     media = INLINE.get(path.suffix)
     disposition = "inline" if media else "attachment"

@@ -1,4 +1,9 @@
-"""Login throttling by IP and by account: a growing delay after failures, never a lock-out."""
+"""Login throttling by address and by account-and-address: a growing delay after failures, never a lock-out.
+
+The keys of a try are its address and the pair (account, address), never the account alone: an
+attacker failing against an account from one address slows down only that address, and the real
+person signing in from an address that has not failed is let through at once.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+
+def login_keys(address: str, email: str) -> tuple[str, str]:
+    """Return the throttle keys of a login try: its address, and the account at that address."""
+    return f"ip:{address}", f"account:{email.strip().lower()}|ip:{address}"
 
 
 @dataclass
@@ -18,8 +28,10 @@ class _Record:
 class LoginThrottle:
     """Count failed logins per key; after ``free`` failures each try waits 2**n seconds (capped).
 
-    A success clears the account's record. Because the wait is capped at ``max_wait`` seconds and
-    records are forgotten after ``forget`` seconds, an attacker cannot lock the real owner out.
+    A success clears the account-at-address record (not the address's: signing in to one's own
+    account must not reset the count of an address that guesses at others). The wait is capped at
+    ``max_wait`` seconds and records are forgotten after ``forget`` seconds; keys are per address
+    (``login_keys``), so failures from one address never hold back another.
     """
 
     free: int = 5

@@ -1,4 +1,5 @@
-"""Users for owners: the list, adding someone (with a one-time setup link) and changing roles."""
+"""Users for owners: the list, adding someone (with a one-time setup link), changing roles, removing
+someone and revoking API tokens."""
 
 from __future__ import annotations
 
@@ -62,11 +63,7 @@ def _role(request: Request, email: str, role: str) -> Any:
 
 @router.post("/users/{email}/role", include_in_schema=False)
 def role_form(request: Request, email: str, role: Role) -> Response:
-    user = _role(request, email, role)
-    if is_htmx(request):
-        values = {"users": accounts.list_users(engine=web(request).gt.engine), "setup": None}
-        return render(request, "users.html", values, user=user, block="users")
-    return RedirectResponse("/users", status_code=303)
+    return _users_changed(request, _role(request, email, role))
 
 
 @router.post("/api/users/{email}/role", tags=["account"])
@@ -74,3 +71,75 @@ def role_api(request: Request, email: str, role: Role) -> dict[str, str]:
     """Change a user's role; their sessions end (owners only)."""
     _role(request, email, role)
     return {"email": email.lower(), "role": role}
+
+
+def _users_changed(request: Request, user: Any) -> Response:
+    if is_htmx(request):
+        values = {"users": accounts.list_users(engine=web(request).gt.engine), "setup": None}
+        return render(request, "users.html", values, user=user, block="users")
+    return RedirectResponse("/users", status_code=303)
+
+
+def _account_error(exc: accounts.AccountError) -> HTTPException:
+    return HTTPException(
+        status_code=404 if isinstance(exc, accounts.UnknownAccount) else 409, detail=str(exc)
+    )
+
+
+def _remove(request: Request, email: str) -> Any:
+    user = require(request, "owner")
+    try:
+        accounts.remove_user(engine=web(request).gt.engine, email=email, actor=user.email)
+    except accounts.AccountError as exc:
+        raise _account_error(exc) from exc
+    return user
+
+
+@router.post("/users/{email}/remove", include_in_schema=False)
+def remove_form(request: Request, email: str) -> Response:
+    return _users_changed(request, _remove(request, email))
+
+
+@router.post("/api/users/{email}/remove", tags=["account"])
+def remove_api(request: Request, email: str) -> dict[str, Any]:
+    """Remove a user; their sessions and API tokens stop working at once (owners only; not the last owner)."""
+    _remove(request, email)
+    return {"email": email.strip().lower(), "removed": True}
+
+
+def _revoke_tokens(request: Request, email: str) -> tuple[Any, int]:
+    user = require(request, "owner")
+    try:
+        n = accounts.revoke_tokens(engine=web(request).gt.engine, email=email, actor=user.email)
+    except accounts.AccountError as exc:
+        raise _account_error(exc) from exc
+    return user, n
+
+
+@router.post("/users/{email}/tokens/revoke", include_in_schema=False)
+def revoke_tokens_form(request: Request, email: str) -> Response:
+    return _users_changed(request, _revoke_tokens(request, email)[0])
+
+
+@router.post("/api/users/{email}/tokens/revoke", tags=["account"])
+def revoke_tokens_api(request: Request, email: str) -> dict[str, Any]:
+    """Revoke every API token of a user; they stop working at once (owners only)."""
+    return {"email": email.strip().lower(), "revoked": _revoke_tokens(request, email)[1]}
+
+
+@router.get("/api/tokens", tags=["account"])
+def tokens_api(request: Request) -> dict[str, Any]:
+    """List the API tokens (ids, users, when made and revoked; never the tokens) (owners only)."""
+    require(request, "owner")
+    return {"tokens": accounts.list_tokens(engine=web(request).gt.engine)}
+
+
+@router.post("/api/tokens/{token_id}/revoke", tags=["account"])
+def revoke_token_api(request: Request, token_id: int) -> dict[str, Any]:
+    """Revoke one API token by its id; it stops working at once (owners only)."""
+    user = require(request, "owner")
+    try:
+        email = accounts.revoke_token(engine=web(request).gt.engine, token_id=token_id, actor=user.email)
+    except accounts.AccountError as exc:
+        raise _account_error(exc) from exc
+    return {"id": token_id, "email": email, "revoked": True}

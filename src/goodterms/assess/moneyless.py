@@ -32,21 +32,15 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "after already getting one.",
         "thin_margin": "{name} brings in less per hour of all time spent ({hours} hours) than the reference "
         "rate.",
-        "staff_strain": "For what they pay, {name}'s calls take {ratio}× the staff time of the typical "
-        "client; {missed} calls missed or avoided; {notes} negative staff notes.",
     },
     "et": {
         "concession_pressure": "{name} küsis allahindlust või tasuta tööd {asks} korda, neist {after} korda "
         "pärast seda, kui oli juba saanud.",
         "thin_margin": "{name} toob kogu kulunud aja ({hours} tundi) kohta tunnis vähem kui võrdlusalus.",
-        "staff_strain": "Kliendi {name} kõned võtavad tasu kohta {ratio}× rohkem töötajate aega kui "
-        "tüüpilisel kliendil; {missed} kõnet jäi vastamata; {notes} negatiivset töötajate märget.",
     },
     "th": {
         "concession_pressure": "{name} ขอส่วนลดหรืองานฟรี {asks} ครั้ง โดย {after} ครั้งขอหลังจากได้รับไปแล้ว",
         "thin_margin": "{name} สร้างรายได้ต่อชั่วโมงของเวลาทั้งหมดที่ใช้ ({hours} ชั่วโมง) ต่ำกว่าเกณฑ์",
-        "staff_strain": "การโทรของ {name} ใช้เวลาพนักงานเมื่อเทียบกับรายได้ {ratio} เท่าของลูกค้าทั่วไป "
-        "สายที่ไม่ได้รับหรือหลีกเลี่ยง {missed} สาย บันทึกเชิงลบของพนักงาน {notes} รายการ",
     },
 }
 
@@ -56,23 +50,12 @@ def _count(measures: Mapping[str, Any], key: str) -> Any:
     return value if value is not None else "–"
 
 
-def _ratio(measures: Mapping[str, Any], key: str, lang: str) -> str:
-    value = measures.get(key)
-    # A measure is stored rounded, infinity as None (a positive figure over a zero median).
-    return msg.number(float("inf") if value is None else float(value), lang)
-
-
 _PARAMS: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
     "concession_pressure": lambda ms, lang: {
         "asks": _count(ms, "asks"),
         "after": _count(ms, "asks_after_grant"),
     },
     "thin_margin": lambda ms, lang: {"hours": msg.number(ms.get("hours_spent"), lang)},
-    "staff_strain": lambda ms, lang: {
-        "ratio": _ratio(ms, "ratio_to_median", lang),
-        "missed": _count(ms, "missed_calls"),
-        "notes": _count(ms, "negative_notes"),
-    },
 }
 
 

@@ -94,10 +94,11 @@ class Dovecot:
     def conf(self) -> Path:
         return self.root / "dovecot.conf"
 
-    def add_user(self, user: str, password: str) -> None:
-        """Add a passwd-file user (Dovecot rereads the file on each login)."""
+    def add_users(self, users: dict[str, str]) -> None:
+        """Write the passwd-file users (before the first login: Dovecot rereads it only by mtime)."""
         with (self.root / "passwd").open("a", encoding="utf-8") as fh:
-            fh.write(f"{user}:{{PLAIN}}{password}::::::\n")
+            for user, password in users.items():
+                fh.write(f"{user}:{{PLAIN}}{password}::::::\n")
 
     def client(self, user: str, password: str) -> IMAPClient:
         """Return a logged-in client over implicit TLS (for delivering and inspecting mail)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import ssl
 import threading
@@ -323,9 +324,17 @@ def _take(
     """Store one message and move the folder's last UID past it, in one transaction."""
     where = f"left in the mailbox: {folder}, UID {uid}"
     mail = parse_mail(raw)
+    broken = next((d for d in mail.defects if d.startswith("unparseable")), None)
+    if broken is not None:  # e.g. MIME nested too deep to walk: read the header alone
+        mail = parse_mail(re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0] + b"\r\n\r\n")
+    outcome: tuple[str, str | None]
     with app.sessions() as session:
         try:
-            if size > ctx.desk.max_message_bytes:
+            if broken is not None:
+                reason = f"the message's structure cannot be read ({broken}); kept raw, {where}"
+                _keep_raw(session, mail, raw, reason)
+                outcome = ("problem", f"UID {uid}: {reason}")
+            elif size > ctx.desk.max_message_bytes:
                 reason = (
                     f"message of {size} bytes is over the {ctx.desk.max_message_bytes}-byte limit; {where}"
                 )
@@ -337,7 +346,7 @@ def _take(
                     at=mail.at,
                     reason=reason,
                 )
-                outcome: tuple[str, str | None] = ("refused", f"UID {uid}: {reason}")
+                outcome = ("refused", f"UID {uid}: {reason}")
             elif is_sent or (mail.sender or "") in ours:
                 outcome = (_take_ours(ctx, session, mail, where), None)
             else:

@@ -12,11 +12,10 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from imapclient import IMAPClient
 
-from goodterms.app import Goodterms
 from goodterms.connect.config import MailboxSettings
-from goodterms.ledger.importing import import_event_dicts
 from tests.connect.dovecot import DOVECOT, Dovecot, start_dovecot, stop_dovecot
-from tests.factories import T0, business, client
+from tests.desk.test_end_to_end import app  # noqa: F401  (the business and its three clients)
+from tests.factories import T0
 
 _users = itertools.count(1)
 #: Accounts made when the server starts, one per test that needs one.
@@ -29,9 +28,6 @@ def _user(n: int) -> str:
 
 def _password(n: int) -> str:
     return f"secret {n} in the variable"
-
-
-HOURS = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
 @pytest.fixture(scope="session")
@@ -85,25 +81,6 @@ def account(dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> Account:
     acc = Account(dovecot, _user(n), _password(n), f"GT_TEST_IMAP_{n}")
     monkeypatch.setenv(acc.variable, acc.password)
     return acc
-
-
-@pytest.fixture
-def app(db_url: str) -> Goodterms:
-    gt = Goodterms.open(db_url, "/nonexistent/goodterms.toml")
-    import_event_dicts(
-        gt.engine,
-        [
-            business(hours=HOURS, response_target_hours="4"),
-            client("somchai", name="สมชาย ใจดี", language="th", emails=["somchai@example.co.th"]),
-            client(
-                "mari", name="Mari Tamm", language="et", timezone="Europe/Tallinn", emails=["mari@example.ee"]
-            ),
-            client(
-                "jane", name="Jane Doe", language="en", timezone="Europe/London", emails=["jane@example.com"]
-            ),
-        ],
-    )
-    return gt
 
 
 def mail(

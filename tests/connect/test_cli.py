@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,7 @@ def test_add_stores_only_the_variable_name_then_fetch_reads_the_mailbox(
     assert account.password not in text
     entry = tomllib.loads(text)["mailbox"][0]
     assert entry["password_env"] == account.variable and "password" not in entry
+    assert entry["since"] == datetime.now(UTC).date()  # mail from before today is history
     assert load_settings(str(config)).mailbox[0].folders == ["INBOX", "Sent"]
     again = runner.invoke(cli, _add(account, config, "--password-env", account.variable))
     assert _one_error_line(again.output).endswith("already has a mailbox named 'office'")

@@ -329,3 +329,43 @@ def test_a_wrong_password_or_an_unset_variable_is_one_clear_sentence(
     with pytest.raises(MailboxProblem, match=r"could not be verified.*--ca-file"):
         fetch(app, account.settings(password_env=None, password_file=str(tmp_path / "pw"), ca_file=None))
     assert fetch(app, account.settings(password_env=None, password_file=str(tmp_path / "pw"))).folders
+
+
+def test_a_lost_connection_is_one_sentence_and_the_next_fetch_continues(
+    app: Goodterms, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imapclient import IMAPClient
+    from imapclient.exceptions import IMAPClientAbortError
+
+    account.append(
+        "INBOX", *(mail("jane@example.com", f"Page {i}", f"Page {i} needs work.") for i in range(3))
+    )
+    real_fetch = IMAPClient.fetch
+
+    def dropping(self: IMAPClient, messages: object, data: list[str], modifiers: object = None) -> object:
+        if data == ["BODY.PEEK[]"]:
+            raise IMAPClientAbortError("socket error: EOF")
+        return real_fetch(self, messages, data, modifiers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IMAPClient, "fetch", dropping)
+    with pytest.raises(
+        MailboxProblem, match=r"connection to 127\.0\.0\.1:\d+ failed while reading \(socket error"
+    ):
+        fetch(app, account.settings(folders=["INBOX"]))
+    monkeypatch.setattr(IMAPClient, "fetch", real_fetch)
+    assert fetch(app, account.settings(folders=["INBOX"])).folders[0].stored == 3
+
+
+def test_mail_from_before_the_mailbox_was_connected_is_not_acknowledged_now(
+    app: Goodterms, account: Account
+) -> None:
+    from datetime import UTC, datetime
+
+    with account.client() as imap:
+        old = mail("jane@example.com", "Last year's question", "Answered long ago.")
+        imap.append("INBOX", old.as_bytes(), msg_time=datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
+    account.append("INBOX", mail("jane@example.com", "Today's question", "Could you look at this?"))
+    report = fetch(app, account.settings(folders=["INBOX"], since=datetime.now(UTC).date())).folders[0]
+    assert (report.new, report.stored) == (1, 1)
+    with app.sessions() as session:
+        assert list(session.scalars(select(m.Request.subject))) == ["Today's question"]

@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import tomllib
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import tomli_w
@@ -44,6 +45,12 @@ def add(
     mark_seen: bool = typer.Option(
         False, "--mark-seen", help="Mark mail as read once stored (off by default)."
     ),
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="Read mail received on or after this day (YYYY-MM-DD; default today: older mail is history, "
+        "import it with `goodterms import`).",
+    ),
 ) -> None:
     """Add a [[mailbox]] entry to goodterms.toml (the password itself is never written anywhere)."""
     host, port = hostport(imap, "--imap")
@@ -53,6 +60,10 @@ def add(
         fail("give exactly one of --password-env VAR or --password-file PATH")
     if ca_file is not None and not Path(ca_file).is_file():
         fail(f"--ca-file {ca_file}: no such file")
+    try:
+        first_day = date.fromisoformat(since) if since is not None else datetime.now(UTC).date()
+    except ValueError:
+        fail(f"--since must be a day as YYYY-MM-DD, not {since!r}")
     if password_file is not None:
         password_file = str(Path(password_file).expanduser().resolve())
     chosen_folders = [f.strip() for f in folders.split(",") if f.strip()]
@@ -67,6 +78,7 @@ def add(
         "password_file": password_file,
         "ca_file": str(Path(ca_file).resolve()) if ca_file else None,
         "mark_seen": mark_seen,
+        "since": first_day,
     }
     entry = {k: v for k, v in entry.items() if v is not None}
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +44,11 @@ class MailboxSettings(BaseModel):
     )
     ca_file: str | None = Field(
         None, description="PEM file of a private certificate authority; certificates are always verified."
+    )
+    since: date | None = Field(
+        None,
+        description="Read only mail the server received on or after this day (`mailbox add` sets the day it "
+        "was added, so old mail is not acknowledged now); none: every message in the folders.",
     )
     mark_seen: bool = Field(
         False,

@@ -153,6 +153,18 @@ def fetch(
     client = connect(box)
     try:
         return sync(app, box, client, hook=hook, context=context)
+    except (IMAPClientError, OSError) as exc:
+        raise MailboxProblem(
+            f"mailbox {box.name}: the connection to {box.host}:{box.port} failed while reading "
+            f"({_text(exc)}); what was stored is kept, fetch again to continue"
+        ) from None
+    except DBAPIError as exc:
+        if not _db_gone(exc):
+            raise
+        raise MailboxProblem(
+            f"mailbox {box.name}: the database could not be written ({_text(exc.orig or exc)}); "
+            "what was stored is kept, fetch again to continue"
+        ) from None
     finally:
         _close(client)
 
@@ -196,7 +208,10 @@ def _sync_folder(
     uidvalidity = int(info.get(b"UIDVALIDITY", 0))
     report.uidvalidity = uidvalidity
     last, report.resynced = _start(app, box.name, folder, uidvalidity)
-    uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
+    criteria: list[Any] = ["UID", f"{last + 1}:*"]
+    if box.since is not None:  # mail from before the mailbox was connected is history, not news
+        criteria += ["SINCE", box.since]
+    uids = sorted(u for u in client.search(criteria) if u > last)
     report.new = len(uids)
     sizes = _sizes(client, uids)
     ours = {a.lower() for a in (box.user, ctx.business.email, ctx.desk.from_address) if a and "@" in a}
@@ -466,7 +481,7 @@ def watch(
             if on_sync is not None:
                 on_sync(report)
             _wait_for_mail(client, box, stop)
-        except (MailboxProblem, IMAPClientError, OSError) as exc:
+        except (MailboxProblem, IMAPClientError, OSError, OperationalError) as exc:
             log.warning("mailbox %s: %s; trying again in %s s", box.name, _text(exc), box.poll_seconds)
             if client is not None:
                 _close(client)

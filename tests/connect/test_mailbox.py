@@ -287,8 +287,18 @@ def test_bad_mail_is_kept_with_a_reason_and_never_blocks_the_mail_after_it(
     assert len(report.problems) >= 3
 
 
-def test_watch_wakes_on_new_mail_through_idle(app: Goodterms, account: Account) -> None:
-    box = account.settings(folders=["INBOX"], poll_seconds=600)
+@pytest.mark.parametrize("idle", [True, False])
+def test_watch_wakes_on_new_mail_through_idle_or_polls_without_it(
+    app: Goodterms, account: Account, monkeypatch: pytest.MonkeyPatch, idle: bool
+) -> None:
+    from imapclient import IMAPClient
+
+    if not idle:  # a server without IDLE: the watcher polls every poll_seconds
+        real = IMAPClient.capabilities
+        monkeypatch.setattr(
+            IMAPClient, "capabilities", lambda self: tuple(c for c in real(self) if c != b"IDLE")
+        )
+    box = account.settings(folders=["INBOX"], poll_seconds=600 if idle else 0.2)
     stop = threading.Event()
     synced: list[mb.FetchReport] = []
     woke = threading.Event()
@@ -304,7 +314,7 @@ def test_watch_wakes_on_new_mail_through_idle(app: Goodterms, account: Account) 
         while not synced and thread.is_alive():
             threading.Event().wait(0.05)
         account.append("INBOX", mail("jane@example.com", "While watching", "Sent while goodterms watches."))
-        assert woke.wait(120), "IDLE did not wake the watcher (poll_seconds is 600)"
+        assert woke.wait(120), "the watcher did not take the new mail in"
     finally:
         stop.set()
         thread.join(timeout=60)

@@ -366,7 +366,9 @@ def _take(
                 outcome = (_take_ours(ctx, session, mail, where), None)
             else:
                 result = receive(app=app, mail=mail, context=ctx, session=session)
-                outcome = (result.outcome, None)
+                # machine-sent mail from a client is kept in their ledger (never answered)
+                kept = result.outcome == "automatic" and result.contact_id is not None
+                outcome = ("kept" if kept else result.outcome, None)
             session.flush()
         except Exception as exc:  # one bad message must never stall the mailbox
             if _db_gone(exc):

@@ -20,22 +20,14 @@ runner = CliRunner()
 
 
 def _add(account: Account, config: Path, *extra: str) -> list[str]:
-    return [
-        "--config",
-        str(config),
-        "mailbox",
-        "add",
-        "office",
-        "--imap",
-        f"127.0.0.1:{account.server.imaps_port}",
-        "--user",
-        account.user,
-        "--folders",
-        "INBOX,Sent",
-        "--ca-file",
-        str(account.server.cert),
-        *extra,
-    ]
+    server = f"127.0.0.1:{account.server.imaps_port}"
+    return _add_to(
+        config, server, account.user, "--folders", "INBOX,Sent", "--ca-file", str(account.server.cert), *extra
+    )
+
+
+def _add_to(config: Path, server: str, user: str, *extra: str) -> list[str]:
+    return ["--config", str(config), "mailbox", "add", "office", "--imap", server, "--user", user, *extra]
 
 
 def _one_error_line(output: str) -> str:
@@ -96,24 +88,13 @@ def test_fetch_failures_are_one_line_without_a_traceback(
 
 def test_add_refuses_two_password_sources_and_settings_refuse_a_password(tmp_path: Path) -> None:
     config = tmp_path / "goodterms.toml"
-    both = runner.invoke(
-        cli,
-        [
-            "--config",
-            str(config),
-            "mailbox",
-            "add",
-            "office",
-            "--imap",
-            "imap.example.com:993",
-            "--user",
-            "desk@example.com",
-            "--password-env",
-            "IMAP_PASSWORD",
-            "--password-file",
-            "/etc/goodterms/imap.pw",
-        ],
+    both = _add_to(
+        config,
+        "imap.example.com:993",
+        "desk@example.com",
+        *("--password-env", "IMAP_PASSWORD", "--password-file", "/etc/goodterms/imap.pw"),
     )
+    both = runner.invoke(cli, both)
     assert (
         _one_error_line(both.output)
         == "error: give exactly one of --password-env VAR or --password-file PATH"

@@ -165,7 +165,7 @@ def watch(
     name: str | None = typer.Argument(None, help="The mailbox to watch (default: every one)."),
 ) -> None:
     """Keep reading new mail until interrupted (IMAP IDLE where the server has it, else polling)."""
-    from goodterms.connect.mailbox import MailboxProblem, connect
+    from goodterms.connect.mailbox import FetchReport, MailboxProblem, connect
     from goodterms.connect.mailbox import watch as watch_mailbox
 
     gt = open_app()
@@ -178,9 +178,19 @@ def watch(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
+    def said(report: FetchReport) -> None:
+        for f in report.folders:
+            if f.new or f.problems:
+                say(
+                    f"{report.mailbox}/{f.folder}: {f.new} new, {f.stored} stored, {f.outbound} ours, "
+                    f"{f.duplicates} duplicates, {f.unmatched} unmatched"
+                )
+            for problem in f.problems:
+                say(f"{report.mailbox}/{f.folder}: {problem}")
+
     def run(box: MailboxSettings) -> None:
         try:
-            watch_mailbox(gt, box, stop=stop)
+            watch_mailbox(gt, box, stop=stop, on_sync=said)
         except MailboxProblem as exc:
             say(f"error: {exc}")
 

@@ -346,7 +346,7 @@ def _take(
     with app.sessions() as session:
         try:
             if broken is not None:
-                reason = f"the message's structure cannot be read ({broken}); kept raw, {where}"
+                reason = f"{where}; its structure cannot be read ({broken}), kept raw"
                 _keep_raw(session, mail, raw, reason)
                 outcome = ("problem", f"UID {uid}: {reason}")
             elif size > ctx.desk.max_message_bytes:
@@ -374,7 +374,7 @@ def _take(
             if _db_gone(exc):
                 raise
             session.rollback()
-            reason = f"could not be stored ({type(exc).__name__}: {_text(exc)}); {where}"
+            reason = f"{where}; could not be stored ({type(exc).__name__}: {_text(exc)})"
             log.warning("mailbox %s: UID %s in %s %s", box.name, uid, folder, reason)
             _keep_raw(session, mail, raw, reason)
             outcome = ("problem", f"UID {uid}: {reason}")

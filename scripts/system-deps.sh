@@ -6,6 +6,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi garuda || need+=(fonts-thai-tlwg fontconfig)
 ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The mailbox tests run a real Dovecot IMAP server on 127.0.0.1 (tests/connect/dovecot.py).
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${need[*]}"
 SUDO=""

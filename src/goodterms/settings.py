@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from goodterms.assess.config import AssessSettings
+from goodterms.connect.config import MailboxSettings
 from goodterms.desk.config import DeskSettings
 from goodterms.handling.config import FollowupSettings
 from goodterms.ledger.events import BusinessEvent
@@ -72,6 +73,10 @@ class Settings(BaseModel):
         default_factory=FollowupSettings, description="Payment follow-up ladder and client notices."
     )
     text: TextSettings = Field(default_factory=TextSettings, description="Reading client messages.")
+    mailbox: list[MailboxSettings] = Field(
+        default_factory=list,
+        description="IMAP mailboxes the desk reads (`[[mailbox]]` entries, written by `goodterms mailbox add`).",
+    )
 
 
 def config_path(explicit: str | None = None) -> Path:

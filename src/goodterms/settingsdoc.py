@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
+import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from goodterms.settings import Settings
 
@@ -33,6 +35,18 @@ def _rows(defaults: BaseModel, prefix: str) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for name, field in type(defaults).model_fields.items():
         value = getattr(defaults, name)
+        item = _listed_model(field.annotation)
+        if item is not None and not value:  # an array of tables, e.g. [[mailbox]]: a row per field
+            rows.append((f"[[{prefix}{name}]]", "", field.description or ""))
+            for sub, spec in item.model_fields.items():
+                if spec.default is PydanticUndefined and spec.default_factory is None:
+                    shown = "(required)"
+                else:
+                    shown = json.dumps(
+                        _plain(spec.get_default(call_default_factory=True)), ensure_ascii=False
+                    )
+                rows.append((f"{prefix}{name}.{sub}", shown, spec.description or ""))
+            continue
         if isinstance(value, BaseModel):
             rows.append((f"[{prefix}{name}]", "", field.description or ""))
             rows.extend(_rows(value, f"{prefix}{name}."))
@@ -40,6 +54,14 @@ def _rows(defaults: BaseModel, prefix: str) -> list[tuple[str, str, str]]:
         shown = json.dumps(_plain(value), ensure_ascii=False, default=str)
         rows.append((f"{prefix}{name}", shown, field.description or ""))
     return rows
+
+
+def _listed_model(annotation: Any) -> type[BaseModel] | None:
+    """Return the model of a ``list[Model]`` field, else None."""
+    if typing.get_origin(annotation) is not list:
+        return None
+    (item,) = typing.get_args(annotation)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
 def render_markdown() -> str:
@@ -75,6 +97,9 @@ def _drop_none(value: Any) -> Any:
 def render_example() -> str:
     """Return a goodterms.toml holding every default (settings without one are left out)."""
     data = _drop_none(_plain(Settings()))
+    for name, field in Settings.model_fields.items():  # [[mailbox]] entries are added, not edited
+        if _listed_model(field.annotation) is not None and not data.get(name):
+            data.pop(name, None)
     return "# Every goodterms setting with its default; see docs/settings.md.\n" + tomli_w.dumps(data)
 
 

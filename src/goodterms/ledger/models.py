@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -488,3 +489,20 @@ class SavedView(Base):
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(String(1000))
     __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+
+class MailboxFolder(Base):
+    """How far goodterms has read one IMAP folder (``goodterms mailbox``): its UIDVALIDITY and last UID.
+
+    The last UID moves in the same transaction that stores the message, so a crash never loses or
+    repeats one. No password or other secret is ever kept here.
+    """
+
+    __tablename__ = "mailbox_folders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(100))
+    folder: Mapped[str] = mapped_column(String(500))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    synced_at: Mapped[datetime | None]
+    __table_args__ = (UniqueConstraint("mailbox", "folder"),)

@@ -1,0 +1,1 @@
+"""Connections to the business's own systems: its mailbox over IMAP."""

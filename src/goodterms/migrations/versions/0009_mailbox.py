@@ -1,7 +1,7 @@
 """Mailbox: how far each IMAP folder has been read (UIDVALIDITY and last UID per mailbox and folder).
 
-Revision ID: 0010_mailbox
-Revises: 0006
+Revision ID: 0009_mailbox
+Revises: 0008
 Create Date: 2026-12-04 19:40:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_mailbox"
-down_revision = "0006"
+revision = "0009_mailbox"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

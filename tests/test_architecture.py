@@ -15,6 +15,8 @@ PURE = [
     SRC / "ledger" / "importers" / "jsonl.py",
     SRC / "ledger" / "importers" / "calls.py",
     SRC / "ledger" / "importers" / "mail.py",
+    SRC / "ledger" / "importers" / "sheets.py",
+    SRC / "ledger" / "importers" / "sheet_values.py",
     *sorted((SRC / "text").glob("*.py")),
 ]
 

@@ -1,0 +1,570 @@
+"""Parse invoice and payment spreadsheets (xlsx or CSV) into ledger events (pure: bytes in, events out).
+
+A preset (or a map file) says which column holds each ledger field. Presets follow layouts that
+accounting systems document (sources in docs/connect-sheets.md):
+
+- ``generic``: the ledger's own field names. Invoices: ``number, client, issued, due, amount,
+  currency, disputed`` (+ ``paid_at``, ``paid_amount``, ``client_email``); payments: ``invoice, at,
+  amount`` (+ ``reference``).
+- ``xero``: Xero's sales-invoice export (``ContactName``, ``EmailAddress``, ``InvoiceNumber``,
+  ``InvoiceDate``, ``DueDate``, ``Total``, ``Currency``, ``Status``), one row per line item: the
+  rows of one invoice repeat its totals and collapse into one invoice. Draft, deleted and voided
+  invoices are skipped.
+- ``invoiceninja``: Invoice Ninja's invoice export (``Number``, ``Client``, ``Date``, ``Due Date``,
+  ``Amount``, ``Currency``, ``Status``; newer versions say ``Invoice Number``, ``Client Name`` ...).
+  Draft, cancelled and reversed invoices are skipped.
+
+Cell values are read by ``sheet_values`` (locale-aware money and dates, Buddhist-era years).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tomllib
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import tzinfo
+from typing import Any
+
+from pydantic import ValidationError
+
+from goodterms.ledger.events import EVENT_ADAPTER
+from goodterms.ledger.importers.jsonl import ParsedEvent
+from goodterms.ledger.importers.sheet_values import (
+    Cell,
+    parse_amount,
+    parse_date,
+    parse_flag,
+    parse_moment,
+    text_of,
+)
+from goodterms.ledger.problems import ImportProblem
+
+KINDS = ("invoices", "payments")
+FIELDS: dict[str, tuple[str, ...]] = {
+    "invoices": (
+        "number",
+        "client",
+        "client_email",
+        "issued",
+        "due",
+        "amount",
+        "currency",
+        "disputed",
+        "paid_at",
+        "paid_amount",
+    ),
+    "payments": ("invoice", "at", "amount", "reference"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "invoices": ("number", "client", "issued", "due", "amount"),
+    "payments": ("invoice", "at", "amount"),
+}
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+
+
+@dataclass
+class SheetProblem(ImportProblem):
+    """Bad input in a spreadsheet, named by file, sheet, row and column."""
+
+    sheet: str | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.line is not None:
+            parts.append(f"row {self.line}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts) + f": {self.reason}"
+
+
+@dataclass(frozen=True)
+class SheetPreset:
+    """Which column(s) may hold each field, and how the export writes dates and decimals."""
+
+    name: str
+    kind: str
+    columns: Mapping[str, tuple[str, ...]]
+    dates: str = "dmy"
+    decimal: str | None = None
+    currency: str | None = None
+    sheets: tuple[str, ...] = ()
+    skip: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _generic(kind: str) -> SheetPreset:
+    return SheetPreset("generic", kind, {f: (f,) for f in FIELDS[kind]} | {"reference": ("reference", "id")})
+
+
+PRESETS: dict[tuple[str, str], SheetPreset] = {
+    ("invoices", "generic"): _generic("invoices"),
+    ("payments", "generic"): _generic("payments"),
+    ("invoices", "xero"): SheetPreset(
+        "xero",
+        "invoices",
+        {
+            "number": ("InvoiceNumber",),
+            "client": ("ContactName",),
+            "client_email": ("EmailAddress",),
+            "issued": ("InvoiceDate",),
+            "due": ("DueDate",),
+            "amount": ("Total",),
+            "currency": ("Currency",),
+        },
+        skip={"Status": frozenset({"draft", "deleted", "voided"})},
+    ),
+    ("invoices", "invoiceninja"): SheetPreset(
+        "invoiceninja",
+        "invoices",
+        {
+            "number": ("Number", "Invoice Number"),
+            "client": ("Client", "Client Name"),
+            "issued": ("Date", "Invoice Date"),
+            "due": ("Due Date", "Invoice Due Date"),
+            "amount": ("Amount", "Invoice Amount"),
+            "currency": ("Currency", "Invoice Currency"),
+        },
+        skip={
+            "Status": frozenset({"draft", "cancelled", "reversed"}),
+            "Invoice Status": frozenset({"draft", "cancelled", "reversed"}),
+        },
+    ),
+}
+
+
+def preset_names(kind: str) -> list[str]:
+    return [name for k, name in PRESETS if k == kind]
+
+
+def choose_preset(kind: str, name: str | None, map_text: str | None, *, path: str) -> SheetPreset:
+    """Return the preset to read a file with: a named one, a map file (TOML) over one, or generic."""
+    if kind not in KINDS:
+        raise ImportProblem(path, None, None, f"--as {kind!r}: say invoices or payments")
+    base_name = name or "generic"
+    if map_text is not None:
+        try:
+            spec = tomllib.loads(map_text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ImportProblem(path, None, None, f"the map file is not valid TOML: {exc}") from None
+        base_name = name or str(spec.get("preset", "generic"))
+    if (kind, base_name) not in PRESETS:
+        raise ImportProblem(
+            path, None, None, f"no {kind} preset {base_name!r}; one of {', '.join(preset_names(kind))}"
+        )
+    preset = PRESETS[(kind, base_name)]
+    return preset if map_text is None else _apply_map(preset, spec, path)
+
+
+def _apply_map(preset: SheetPreset, spec: dict[str, Any], path: str) -> SheetPreset:
+    where = "map file"
+    known = {"as", "preset", "dates", "decimal", "currency", "sheets", "columns"}
+    if unknown := sorted(set(spec) - known):
+        raise ImportProblem(path, None, where, f"unknown settings {unknown}; known: {sorted(known)}")
+    if spec.get("as", preset.kind) != preset.kind:
+        raise ImportProblem(path, None, where, f"is for {spec['as']!r}, but --as says {preset.kind!r}")
+    columns = dict(preset.columns)
+    given = spec.get("columns", {})
+    if not isinstance(given, dict):
+        raise ImportProblem(path, None, where, "[columns] must be a table of field = header")
+    for name, header in given.items():
+        if name not in FIELDS[preset.kind]:
+            raise ImportProblem(
+                path,
+                None,
+                where,
+                f"{name!r} is not a {preset.kind} field; one of {', '.join(FIELDS[preset.kind])}",
+            )
+        headers = [header] if isinstance(header, str) else header
+        if not isinstance(headers, list) or not all(isinstance(h, str) and h for h in headers):
+            raise ImportProblem(path, None, where, f"columns.{name} must be a header or a list of headers")
+        columns[name] = tuple(headers)
+    dates = spec.get("dates", preset.dates)
+    if dates not in DATE_ORDERS:
+        raise ImportProblem(path, None, where, f"dates = {dates!r}: one of {', '.join(DATE_ORDERS)}")
+    decimal = spec.get("decimal", preset.decimal)
+    if decimal not in (None, ",", "."):
+        raise ImportProblem(path, None, where, f'decimal = {decimal!r}: "," or "."')
+    sheets = spec.get("sheets", list(preset.sheets))
+    if not isinstance(sheets, list) or not all(isinstance(s, str) for s in sheets):
+        raise ImportProblem(path, None, where, "sheets must be a list of sheet names")
+    currency = spec.get("currency", preset.currency)
+    if currency is not None and not (isinstance(currency, str) and len(currency) == 3 and currency.isupper()):
+        raise ImportProblem(path, None, where, f"currency = {currency!r}: an ISO 4217 code like THB")
+    return replace(
+        preset,
+        name=f"{preset.name}+map",
+        columns=columns,
+        dates=dates,
+        decimal=decimal,
+        currency=currency,
+        sheets=tuple(sheets),
+    )
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's non-empty rows as (row number, cells); ``name`` is None for a CSV."""
+
+    name: str | None
+    rows: list[tuple[int, list[Cell]]]
+
+
+def read_csv(data: bytes, path: str) -> list[Sheet]:
+    """Read a CSV (UTF-8, with or without BOM; comma, semicolon or tab separated)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SheetProblem(
+            path, line, None, f"not valid UTF-8 (byte {exc.start + 1}); save the CSV as UTF-8"
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (_count_outside_quotes(first, d), d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[Cell]]] = []
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((reader.line_num, list(cells)))
+    except csv.Error as exc:
+        raise SheetProblem(path, reader.line_num, None, f"not readable as CSV: {exc}") from None
+    return [Sheet(None, rows)]
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def read_xlsx(data: bytes, path: str) -> list[Sheet]:
+    """Read every worksheet of an .xlsx/.xlsm workbook (values, not formulas) with openpyxl."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles other programs wrote
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheets = []
+            for ws in book.worksheets:
+                rows = [
+                    (number, list(cells))
+                    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1)
+                    if any(c is not None and text_of(c) != "" for c in cells)
+                ]
+                sheets.append(Sheet(ws.title, rows))
+            book.close()
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise SheetProblem(path, None, None, f"not a readable .xlsx workbook ({exc})") from None
+    return sheets
+
+
+# -- mapping rows to events ------------------------------------------------------------------------
+
+
+@dataclass
+class Lookup:
+    """What the ledger already holds that rows refer to."""
+
+    client: Callable[[str], tuple[str, str] | None]
+    """Client cell (id, name or e-mail) -> (source id, currency)."""
+    invoices: Mapping[str, str]
+    """Case-folded invoice number -> source id of the stored invoice."""
+    zone: tzinfo
+
+
+@dataclass
+class SheetOutcome:
+    events: list[ParsedEvent] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _norm(header: str) -> str:
+    return " ".join(header.replace("*", " ").split()).casefold()
+
+
+@dataclass
+class _Row:
+    """One data row, able to name its own cells in a problem."""
+
+    path: str
+    sheet: str | None
+    line: int
+    cells: list[Cell]
+    where: dict[str, tuple[int, str]]  # field -> (index, header)
+
+    def cell(self, name: str) -> Cell:
+        at = self.where.get(name)
+        if at is None or at[0] >= len(self.cells):
+            return None
+        return self.cells[at[0]]
+
+    def has(self, name: str) -> bool:
+        return text_of(self.cell(name)) != ""
+
+    def problem(self, name: str | None, reason: str) -> SheetProblem:
+        column = None
+        if name is not None and name in self.where:
+            index, header = self.where[name]
+            column = f"{_letter(index)} {header!r} ({name})"
+        elif name is not None:
+            column = name
+        return SheetProblem(self.path, self.line, name, reason, sheet=self.sheet, column=column)
+
+    def read(self, name: str, parse: Callable[[Cell], Any]) -> Any:
+        try:
+            return parse(self.cell(name))
+        except ValueError as exc:
+            raise self.problem(name, str(exc)) from None
+
+    def place(self) -> str:
+        sheet = f", sheet {self.sheet!r}" if self.sheet else ""
+        return f"{self.path}{sheet}, row {self.line}"
+
+
+def _rows(sheets: Iterable[Sheet], preset: SheetPreset, path: str) -> Iterator[_Row]:
+    """Yield the data rows of every sheet whose header has the preset's columns, skipping filtered ones."""
+    wanted = {_norm(s) for s in preset.sheets}
+    used = 0
+    for sheet in sheets:
+        if wanted and _norm(sheet.name or "") not in wanted:
+            continue
+        if not sheet.rows:
+            continue
+        header_line, header = sheet.rows[0]
+        names = [_norm(text_of(h)) for h in header]
+        where: dict[str, tuple[int, str]] = {}
+        for name, candidates in preset.columns.items():
+            for candidate in candidates:
+                if _norm(candidate) in names:
+                    index = names.index(_norm(candidate))
+                    where[name] = (index, text_of(header[index]))
+                    break
+        if not where and not wanted and sheet.name is not None:
+            continue  # a sheet of something else in the workbook (notes, a summary)
+        missing = [n for n in REQUIRED[preset.kind] if n not in where]
+        if missing:
+            wants = "; ".join(
+                f"{n}: {' or '.join(repr(c) for c in preset.columns.get(n, ()))}" for n in missing
+            )
+            raise SheetProblem(
+                path,
+                header_line,
+                None,
+                f"missing columns for the {preset.name} {preset.kind} layout: {wants}",
+                sheet=sheet.name,
+            )
+        used += 1
+        skips = [(names.index(_norm(h)), values) for h, values in preset.skip.items() if _norm(h) in names]
+        for line, cells in sheet.rows[1:]:
+            if any(i < len(cells) and text_of(cells[i]).casefold() in values for i, values in skips):
+                continue
+            yield _Row(path, sheet.name, line, cells, where)
+    if used == 0:
+        heads = ", ".join(
+            f"{n}: {' or '.join(c)}" for n, c in preset.columns.items() if n in REQUIRED[preset.kind]
+        )
+        raise SheetProblem(path, None, None, f"no sheet has the {preset.kind} columns ({heads})")
+
+
+def source_id(prefix: str, key: str) -> str:
+    """Return a stable ledger id for a key, hashed when too long for an id."""
+    ident = f"{prefix}:{key}"
+    if len(ident) <= 200:
+        return ident
+    return f"{prefix}:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _event(row: _Row, data: dict[str, Any], fields: Mapping[str, str]) -> ParsedEvent:
+    """Validate an event dict built from a row; a problem names the column the field came from."""
+    try:
+        event = EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        name = str(err["loc"][1]) if len(err["loc"]) > 1 else None
+        reason = str(err["msg"]).removeprefix("Value error, ")
+        if name is None and "due date" in reason:
+            name = "due"
+        raise row.problem(fields.get(name or "", name), reason) from None
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return ParsedEvent(row.line, event, hashlib.blake2b(body, digest_size=16).hexdigest())
+
+
+def parse_invoices(
+    sheets: Iterable[Sheet], *, path: str, preset: SheetPreset, lookup: Lookup, create_clients: bool = False
+) -> SheetOutcome:
+    """Turn invoice rows into invoice events (and payments where a paid date or amount is given).
+
+    The rows of one invoice number must agree (an export's line items repeat them); an unknown
+    client stops the import with the list of them, unless ``create_clients``.
+    """
+    out = SheetOutcome()
+    seen: dict[str, tuple[_Row, dict[str, Any]]] = {}
+    unknown: dict[str, str] = {}
+    created: dict[str, ParsedEvent] = {}
+    rows = 0
+    for row in _rows(sheets, preset, path):
+        rows += 1
+        number = text_of(row.cell("number"))
+        if not number:
+            raise row.problem("number", "the invoice number is empty")
+        client_text = text_of(row.cell("client"))
+        found = lookup.client(client_text) if client_text else None
+        if found is None and row.has("client_email"):
+            found = lookup.client(text_of(row.cell("client_email")))
+        if not client_text and found is None:
+            raise row.problem("client", "the client is empty")
+        amount = row.read("amount", lambda c: parse_amount(c, preset.decimal))
+        currency = text_of(row.cell("currency")).upper() or preset.currency or (found[1] if found else None)
+        if found is None:
+            unknown.setdefault(client_text, row.place())
+            found = (source_id("sheet:client", client_text.casefold()), currency or "EUR")
+            email = text_of(row.cell("client_email")) or (client_text if "@" in client_text else "")
+            if found[0] not in created:
+                client = {"type": "client", "id": found[0], "name": client_text, "currency": found[1]}
+                created[found[0]] = _event(
+                    row, client | ({"emails": [email]} if email else {}), {"name": "client"}
+                )
+        data = {
+            "type": "invoice",
+            "id": lookup.invoices.get(number.casefold()) or source_id("sheet:invoice", number),
+            "client": found[0],
+            "number": number,
+            "issued": row.read("issued", lambda c: parse_date(c, preset.dates)).isoformat(),
+            "due": row.read("due", lambda c: parse_date(c, preset.dates)).isoformat(),
+            "amount": str(amount),
+            "currency": currency or found[1],
+            "disputed": row.read("disputed", parse_flag) if row.has("disputed") else False,
+        }
+        if (earlier := seen.get(number.casefold())) is not None:
+            first, before = earlier
+            if before != data:
+                diff = ", ".join(
+                    f"{k} {before[k]} vs {data[k]}" for k in data if k != "id" and before[k] != data[k]
+                )
+                raise row.problem(
+                    "number",
+                    f"invoice {number!r} appears again with different content ({diff}); first at {first.place()}",
+                )
+            continue
+        seen[number.casefold()] = (row, data)
+        out.events.append(_event(row, data, {"currency": "currency"}))
+        if payment := _paid(row, preset, lookup, data, amount):
+            out.events.append(payment)
+    if unknown and not create_clients:
+        listed = "; ".join(f"{name!r} ({where})" for name, where in unknown.items())
+        raise SheetProblem(
+            path,
+            None,
+            "client",
+            f"{len(unknown)} client(s) not in the ledger: {listed}; import them first, or pass --create-clients",
+        )
+    out.events[:0] = created.values()
+    out.skipped = rows - len(seen)
+    return out
+
+
+def _paid(
+    row: _Row, preset: SheetPreset, lookup: Lookup, invoice: dict[str, Any], amount: Any
+) -> ParsedEvent | None:
+    """The payment an invoice row records in its paid date / paid amount columns, if any."""
+    paid = (
+        row.read("paid_amount", lambda c: parse_amount(c, preset.decimal)) if row.has("paid_amount") else None
+    )
+    if not row.has("paid_at"):
+        if paid:
+            raise row.problem("paid_at", f"a paid amount ({paid}) is given without the date it was paid")
+        return None
+    if paid is not None and paid == 0:
+        return None
+    at = row.read("paid_at", lambda c: parse_moment(c, preset.dates, lookup.zone))
+    data = {
+        "type": "payment",
+        "id": f"{invoice['id']}:paid"[:200],
+        "invoice": invoice["id"],
+        "at": at.isoformat(),
+        "amount": str(amount if paid is None else paid),
+    }
+    return _event(row, data, {"amount": "paid_amount", "at": "paid_at"})
+
+
+def parse_payments(
+    sheets: Iterable[Sheet], *, path: str, preset: SheetPreset, lookup: Lookup
+) -> SheetOutcome:
+    """Turn payment rows into payment events; a row whose invoice the ledger lacks is kept as unmatched.
+
+    A payment's id is its ``reference`` when the sheet has one, else the invoice number, the day
+    and the row's place among that invoice's payments on that day: importing again changes
+    nothing, and a corrected amount updates the payment instead of adding a second one.
+    """
+    out = SheetOutcome()
+    ordinal: dict[tuple[str, str], int] = {}
+    references: dict[str, _Row] = {}
+    for row in _rows(sheets, preset, path):
+        number = text_of(row.cell("invoice"))
+        if not number:
+            raise row.problem("invoice", "the invoice number is empty")
+        at = row.read("at", lambda c: parse_moment(c, preset.dates, lookup.zone))
+        amount = row.read("amount", lambda c: parse_amount(c, preset.decimal))
+        reference = text_of(row.cell("reference"))
+        if reference:
+            if (first := references.get(reference)) is not None:
+                raise row.problem(
+                    "reference", f"payment {reference!r} appears twice; first at {first.place()}"
+                )
+            references[reference] = row
+            ident = source_id("sheet:payment", reference)
+        else:
+            key = (number.casefold(), at.date().isoformat())
+            ordinal[key] = ordinal.get(key, 0) + 1
+            ident = source_id("sheet:payment", f"{number}:{key[1]}:{ordinal[key]}")
+        invoice = lookup.invoices.get(number.casefold())
+        data = {
+            "type": "payment",
+            "id": ident,
+            "invoice": invoice or "?",
+            "at": at.isoformat(),
+            "amount": str(amount),
+        }
+        parsed = _event(row, data, {})
+        if invoice is None:
+            out.unmatched.append(
+                {
+                    "message_key": ident[:500],
+                    "sender": None,
+                    "subject": f"payment of {amount} on {at.date().isoformat()} for invoice {number}"[:500],
+                    "at": at,
+                    "source": row.place(),
+                    "reason": f"no invoice numbered {number!r} in the ledger"[:200],
+                    "text": None,
+                }
+            )
+            continue
+        out.events.append(parsed)
+    return out

@@ -17,6 +17,7 @@ PURE = [
     SRC / "ledger" / "importers" / "mail.py",
     SRC / "ledger" / "importers" / "sheets.py",
     SRC / "ledger" / "importers" / "sheet_values.py",
+    SRC / "ledger" / "importers" / "sheet_layouts.py",
     *sorted((SRC / "text").glob("*.py")),
 ]
 

@@ -88,9 +88,10 @@ def _workbook(tmp_path: Path, amount_2026: object = "1.234,56") -> Path:
         ["INV-2025-02", "kalamaja kohvik oü", date(2025, 12, 1), date(2025, 12, 15), 300, None, "yes", None, None],
     ]
     rows_2026 = [
+        ["ใบแจ้งหนี้ ปี 2569"],  # a title above the header
         HEAD,
         ["INV-2026-01", "ACC@siam.example", "25/03/2569", "08/04/2569", amount_2026, "THB", "", "", ""],
-        ["INV-2026-02", "บริษัท สยาม จำกัด", "2026-04-01", "15.04.2026", "1,234.56", "THB", "no", "20/04/2026", "1.000,00"],
+        ["INV-2026-02", "บริษัท สยาม จำกัด", "1 เม.ย. 2569", "15.04.2026", "1,234.56", "THB", "no", "20/04/2026", "1.000,00"],
     ]
     # fmt: on
     notes = [["These are the invoices we sent"], ["ask Mari about INV-2025-02"]]
@@ -282,8 +283,8 @@ def test_create_clients_makes_the_unknown_ones_and_re_import_finds_them(
     _ledger(engine)
     path = tmp_path / "new.csv"
     path.write_text(
-        "number,client,issued,due,amount,currency\nN-1,Tallinna Trükk AS,2026-03-01,2026-03-15,10,EUR\n"
-        "N-2,pood@example.ee,2026-03-01,2026-03-15,20,EUR\nN-3,tallinna trükk as,2026-03-02,2026-03-16,30,EUR\n",
+        "number,client,issued,due,amount\nN-1,Tallinna Trükk AS,2026-03-01,2026-03-15,10\n"
+        "N-2,pood@example.ee,2026-03-01,2026-03-15,20\nN-3,tallinna trükk as,2026-03-02,2026-03-16,30\n",
         encoding="utf-8",
     )
     result = import_path(engine, path, sheet=SheetOptions("invoices", create_clients=True))
@@ -296,6 +297,8 @@ def test_create_clients_makes_the_unknown_ones_and_re_import_finds_them(
         ("Tallinna Trükk AS", []),
         ("pood@example.ee", ["pood@example.ee"]),
     ]
+    with engine.connect() as conn:  # no currency column: the business's own
+        assert set(conn.scalars(select(m.Invoice.currency))) == {"THB"}
     again = import_path(engine, path, sheet=INVOICES)
     assert (again.counts.inserted, again.counts.updated) == (0, 0)
 
@@ -421,6 +424,12 @@ def test_payment_errors_and_bad_files(engine: Engine, tmp_path: Path) -> None:
         engine, good, SheetOptions("invoices", map_file=bad_map)
     )
     assert "no invoices preset 'quickbooks'" in _problem(engine, good, SheetOptions("invoices", "quickbooks"))
+    only = tmp_path / "only.toml"
+    only.write_text('sheets = ["2027"]\n', encoding="utf-8")
+    book = _workbook(tmp_path)
+    assert "no sheet named 2027; it has '2025', 'Notes', '2026'" in _problem(
+        engine, book, SheetOptions("invoices", map_file=only)
+    )
 
 
 def test_cli_imports_a_sheet_and_a_bad_one_exits_2_with_one_line(db_url: str, tmp_path: Path) -> None:
@@ -489,6 +498,12 @@ def test_strict_decimal_mark_and_floats() -> None:
         ("29/02/2567", "dmy", date(2024, 2, 29)),
         ("๒๕/๐๓/๒๕๖๙", "dmy", date(2026, 3, 25)),
         ("5-3-26", "dmy", date(2026, 3, 5)),
+        ("25 มี.ค. 2569", "dmy", date(2026, 3, 25)),
+        ("1 กุมภาพันธ์ 2569", "dmy", date(2026, 2, 1)),
+        ("1 ก.พ. 69", "dmy", date(2026, 2, 1)),
+        ("25. märts 2026", "dmy", date(2026, 3, 25)),
+        ("Mar 25, 2026", "mdy", date(2026, 3, 25)),
+        ("25 Mar 2026", "mdy", date(2026, 3, 25)),
         (46106, "dmy", date(2026, 3, 25)),
         (datetime(2026, 3, 25, 10, 0), "dmy", date(2026, 3, 25)),
     ],

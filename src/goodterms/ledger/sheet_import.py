@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 
 from goodterms.ledger import models as m
+from goodterms.ledger.importers.sheet_layouts import choose_preset
 from goodterms.ledger.importers.sheets import (
     Lookup,
     SheetOutcome,
-    choose_preset,
     parse_invoices,
     parse_payments,
     read_csv,
@@ -48,7 +48,9 @@ def _lookup(engine: Engine) -> Lookup:
     """Index the ledger's clients by id, name and e-mail, and its invoices by number."""
     by_key: dict[str, tuple[str, str]] = {}
     with engine.connect() as conn:
-        zone_name = conn.scalar(select(m.Business.timezone).order_by(m.Business.id).limit(1)) or "UTC"
+        zone_name, currency = conn.execute(
+            select(m.Business.timezone, m.Business.currency).order_by(m.Business.id).limit(1)
+        ).first() or ("UTC", "EUR")
         clients = conn.execute(
             select(m.Client.ext_id, m.Client.name, m.Client.emails, m.Client.currency).order_by(m.Client.id)
         ).all()
@@ -67,7 +69,7 @@ def _lookup(engine: Engine) -> Lookup:
     def client(text: str) -> tuple[str, str] | None:
         return by_id.get(text.strip()) or by_key.get(name_key(text))
 
-    return Lookup(client=client, invoices=invoices, zone=ZoneInfo(zone_name))
+    return Lookup(client=client, invoices=invoices, zone=ZoneInfo(zone_name), currency=currency)
 
 
 def import_sheet(

@@ -10,7 +10,8 @@ docs/connect-sheets.md:
 - Dates: real Excel dates; ISO 8601 (2026-03-25); day-first 25/03/2026, 25.03.2026, 25-03-26
   (``dates = "dmy"``, the default), month-first 03/25/2026 (``"mdy"``) or year-first. A year of
   2400 or more is a Buddhist-era year (Thai spreadsheets) and is reduced by 543: 25/03/2569 is
-  25 March 2026. Two-digit years are 20xx. Thai digits (๐-๙) read as digits.
+  25 March 2026. Two-digit years are 20xx. Thai digits (๐-๙) read as digits. Month names in
+  English, Estonian and Thai (full or short: "25 มี.ค. 2569", "25. märts 2026", "Mar 25, 2026").
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def parse_amount(cell: Cell, decimal: str | None = None) -> Decimal:
         # A float that is a cent amount up to binary noise (0.1 + 0.2) is that amount.
         return rounded if abs(value - rounded) < Decimal("0.000001") else value
     raw = text_of(cell)
+    if not raw:
+        raise ValueError("the cell is empty")
     text = raw.translate(_THAI_DIGITS)
     negative = text.startswith(("-", "−")) or (text.startswith("(") and text.endswith(")"))
     text = _NOISE.sub("", text.strip("()-−+"))
@@ -92,6 +95,42 @@ def _split_separators(text: str, decimal: str | None, raw: str) -> str:
     return f"{whole}.{fraction}" if fraction else whole
 
 
+def _months() -> dict[str, int]:
+    names = {
+        "en": "january february march april may june july august september october november december",
+        "et": "jaanuar veebruar märts aprill mai juuni juuli august september oktoober november detsember",
+        "th": "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม",
+        "th-short": "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.",
+    }
+    months: dict[str, int] = {"sept": 9, "jaan": 1, "veebr": 2, "dets": 12}
+    for language, spelled in names.items():
+        for number, name in enumerate(spelled.split(), start=1):
+            months[name] = number
+            months[name.replace(".", "")] = number
+            if not language.startswith("th"):
+                months.setdefault(name[:3], number)
+    return months
+
+
+_MONTHS = _months()
+_NAMED = re.compile(r"^(\d{1,2})\.?\s*([^\d\s,]+)\s*,?\s*(\d{2,4})$|^([^\d\s,]+)\s*(\d{1,2}),?\s*(\d{2,4})$")
+
+
+def _named(text: str) -> str | None:
+    """Rewrite "25 มี.ค. 2569", "25. märts 2026", "25 Mar 2026" or "Mar 25, 2026" as 25/03/2026 digits."""
+    found = _NAMED.match(" ".join(text.split()))
+    if found is None:
+        return None
+    d, name, y = found.group(1, 2, 3) if found.group(1) else found.group(5, 4, 6)
+    key = name.casefold()
+    month = _MONTHS.get(key) or _MONTHS.get(key.replace(".", ""))
+    if month is None:
+        return None
+    if len(y) == 2 and "\u0e00" <= name[0] <= "\u0e7f":
+        y = str(2500 + int(y))  # a Thai month with a short year counts Buddhist years: ก.พ. 69 is 2569
+    return f"{d}/{month}/{y}"
+
+
 def _year(value: int) -> int:
     if value < 100:
         return 2000 + value
@@ -118,7 +157,7 @@ def _parts(cell: Cell, order: str) -> tuple[date, time | None, tzinfo | None]:
     raw = text_of(cell)
     text = raw.translate(_THAI_DIGITS)
     if not text:
-        raise ValueError("is empty")
+        raise ValueError("the cell is empty")
     if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", text):
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -129,7 +168,13 @@ def _parts(cell: Cell, order: str) -> tuple[date, time | None, tzinfo | None]:
                 return moment.date(), moment.time(), moment.tzinfo
     found = _DATE.match(text)
     if found is None:
-        raise ValueError(f"{raw!r} is not a date")
+        named = _named(text)
+        if named is None:
+            raise ValueError(f"{raw!r} is not a date")
+        found = _DATE.match(named)
+        if found is None:
+            raise ValueError(f"{raw!r} is not a date")
+        order = "dmy"
     a, b, c, hh, mm, ss = found.groups()
     if len(a) >= 3:
         y, mo, d = int(a), int(b), int(c)

@@ -1,20 +1,8 @@
 """Parse invoice and payment spreadsheets (xlsx or CSV) into ledger events (pure: bytes in, events out).
 
-A preset (or a map file) says which column holds each ledger field. Presets follow layouts that
-accounting systems document (sources in docs/connect-sheets.md):
-
-- ``generic``: the ledger's own field names. Invoices: ``number, client, issued, due, amount,
-  currency, disputed`` (+ ``paid_at``, ``paid_amount``, ``client_email``); payments: ``invoice, at,
-  amount`` (+ ``reference``).
-- ``xero``: Xero's sales-invoice export (``ContactName``, ``EmailAddress``, ``InvoiceNumber``,
-  ``InvoiceDate``, ``DueDate``, ``Total``, ``Currency``, ``Status``), one row per line item: the
-  rows of one invoice repeat its totals and collapse into one invoice. Draft, deleted and voided
-  invoices are skipped.
-- ``invoiceninja``: Invoice Ninja's invoice export (``Number``, ``Client``, ``Date``, ``Due Date``,
-  ``Amount``, ``Currency``, ``Status``; newer versions say ``Invoice Number``, ``Client Name`` ...).
-  Draft, cancelled and reversed invoices are skipped.
-
-Cell values are read by ``sheet_values`` (locale-aware money and dates, Buddhist-era years).
+Which column holds which field comes from ``sheet_layouts`` (presets, map files); cell values are
+read by ``sheet_values`` (locale-aware money and dates, Buddhist-era years). Every sheet of a
+workbook whose header has the layout's columns is read; other sheets (notes, summaries) are passed.
 """
 
 from __future__ import annotations
@@ -23,10 +11,9 @@ import csv
 import hashlib
 import io
 import json
-import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
@@ -34,6 +21,7 @@ from pydantic import ValidationError
 
 from goodterms.ledger.events import EVENT_ADAPTER
 from goodterms.ledger.importers.jsonl import ParsedEvent
+from goodterms.ledger.importers.sheet_layouts import REQUIRED, SheetPreset
 from goodterms.ledger.importers.sheet_values import (
     Cell,
     parse_amount,
@@ -43,28 +31,6 @@ from goodterms.ledger.importers.sheet_values import (
     text_of,
 )
 from goodterms.ledger.problems import ImportProblem
-
-KINDS = ("invoices", "payments")
-FIELDS: dict[str, tuple[str, ...]] = {
-    "invoices": (
-        "number",
-        "client",
-        "client_email",
-        "issued",
-        "due",
-        "amount",
-        "currency",
-        "disputed",
-        "paid_at",
-        "paid_amount",
-    ),
-    "payments": ("invoice", "at", "amount", "reference"),
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "invoices": ("number", "client", "issued", "due", "amount"),
-    "payments": ("invoice", "at", "amount"),
-}
-DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 
 @dataclass
@@ -83,129 +49,6 @@ class SheetProblem(ImportProblem):
         if self.column:
             parts.append(f"column {self.column}")
         return ", ".join(parts) + f": {self.reason}"
-
-
-@dataclass(frozen=True)
-class SheetPreset:
-    """Which column(s) may hold each field, and how the export writes dates and decimals."""
-
-    name: str
-    kind: str
-    columns: Mapping[str, tuple[str, ...]]
-    dates: str = "dmy"
-    decimal: str | None = None
-    currency: str | None = None
-    sheets: tuple[str, ...] = ()
-    skip: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-
-def _generic(kind: str) -> SheetPreset:
-    return SheetPreset("generic", kind, {f: (f,) for f in FIELDS[kind]} | {"reference": ("reference", "id")})
-
-
-PRESETS: dict[tuple[str, str], SheetPreset] = {
-    ("invoices", "generic"): _generic("invoices"),
-    ("payments", "generic"): _generic("payments"),
-    ("invoices", "xero"): SheetPreset(
-        "xero",
-        "invoices",
-        {
-            "number": ("InvoiceNumber",),
-            "client": ("ContactName",),
-            "client_email": ("EmailAddress",),
-            "issued": ("InvoiceDate",),
-            "due": ("DueDate",),
-            "amount": ("Total",),
-            "currency": ("Currency",),
-        },
-        skip={"Status": frozenset({"draft", "deleted", "voided"})},
-    ),
-    ("invoices", "invoiceninja"): SheetPreset(
-        "invoiceninja",
-        "invoices",
-        {
-            "number": ("Number", "Invoice Number"),
-            "client": ("Client", "Client Name"),
-            "issued": ("Date", "Invoice Date"),
-            "due": ("Due Date", "Invoice Due Date"),
-            "amount": ("Amount", "Invoice Amount"),
-            "currency": ("Currency", "Invoice Currency"),
-        },
-        skip={
-            "Status": frozenset({"draft", "cancelled", "reversed"}),
-            "Invoice Status": frozenset({"draft", "cancelled", "reversed"}),
-        },
-    ),
-}
-
-
-def preset_names(kind: str) -> list[str]:
-    return [name for k, name in PRESETS if k == kind]
-
-
-def choose_preset(kind: str, name: str | None, map_text: str | None, *, path: str) -> SheetPreset:
-    """Return the preset to read a file with: a named one, a map file (TOML) over one, or generic."""
-    if kind not in KINDS:
-        raise ImportProblem(path, None, None, f"--as {kind!r}: say invoices or payments")
-    base_name = name or "generic"
-    if map_text is not None:
-        try:
-            spec = tomllib.loads(map_text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ImportProblem(path, None, None, f"the map file is not valid TOML: {exc}") from None
-        base_name = name or str(spec.get("preset", "generic"))
-    if (kind, base_name) not in PRESETS:
-        raise ImportProblem(
-            path, None, None, f"no {kind} preset {base_name!r}; one of {', '.join(preset_names(kind))}"
-        )
-    preset = PRESETS[(kind, base_name)]
-    return preset if map_text is None else _apply_map(preset, spec, path)
-
-
-def _apply_map(preset: SheetPreset, spec: dict[str, Any], path: str) -> SheetPreset:
-    where = "map file"
-    known = {"as", "preset", "dates", "decimal", "currency", "sheets", "columns"}
-    if unknown := sorted(set(spec) - known):
-        raise ImportProblem(path, None, where, f"unknown settings {unknown}; known: {sorted(known)}")
-    if spec.get("as", preset.kind) != preset.kind:
-        raise ImportProblem(path, None, where, f"is for {spec['as']!r}, but --as says {preset.kind!r}")
-    columns = dict(preset.columns)
-    given = spec.get("columns", {})
-    if not isinstance(given, dict):
-        raise ImportProblem(path, None, where, "[columns] must be a table of field = header")
-    for name, header in given.items():
-        if name not in FIELDS[preset.kind]:
-            raise ImportProblem(
-                path,
-                None,
-                where,
-                f"{name!r} is not a {preset.kind} field; one of {', '.join(FIELDS[preset.kind])}",
-            )
-        headers = [header] if isinstance(header, str) else header
-        if not isinstance(headers, list) or not all(isinstance(h, str) and h for h in headers):
-            raise ImportProblem(path, None, where, f"columns.{name} must be a header or a list of headers")
-        columns[name] = tuple(headers)
-    dates = spec.get("dates", preset.dates)
-    if dates not in DATE_ORDERS:
-        raise ImportProblem(path, None, where, f"dates = {dates!r}: one of {', '.join(DATE_ORDERS)}")
-    decimal = spec.get("decimal", preset.decimal)
-    if decimal not in (None, ",", "."):
-        raise ImportProblem(path, None, where, f'decimal = {decimal!r}: "," or "."')
-    sheets = spec.get("sheets", list(preset.sheets))
-    if not isinstance(sheets, list) or not all(isinstance(s, str) for s in sheets):
-        raise ImportProblem(path, None, where, "sheets must be a list of sheet names")
-    currency = spec.get("currency", preset.currency)
-    if currency is not None and not (isinstance(currency, str) and len(currency) == 3 and currency.isupper()):
-        raise ImportProblem(path, None, where, f"currency = {currency!r}: an ISO 4217 code like THB")
-    return replace(
-        preset,
-        name=f"{preset.name}+map",
-        columns=columns,
-        dates=dates,
-        decimal=decimal,
-        currency=currency,
-        sheets=tuple(sheets),
-    )
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -287,13 +130,14 @@ class Lookup:
     invoices: Mapping[str, str]
     """Case-folded invoice number -> source id of the stored invoice."""
     zone: tzinfo
+    currency: str = "EUR"
+    """The business's currency: for a client ``--create-clients`` makes from a row without one."""
 
 
 @dataclass
 class SheetOutcome:
     events: list[ParsedEvent] = field(default_factory=list)
     unmatched: list[dict[str, Any]] = field(default_factory=list)
-    skipped: int = 0
 
 
 def _letter(index: int) -> str:
@@ -348,24 +192,47 @@ class _Row:
         return f"{self.path}{sheet}, row {self.line}"
 
 
+HEADER_SEARCH_ROWS = 10
+
+
+def _columns(header: list[Cell], preset: SheetPreset) -> dict[str, tuple[int, str]]:
+    """Say where each field's column is in a header row: field -> (index, header text)."""
+    names = [_norm(text_of(h)) for h in header]
+    where: dict[str, tuple[int, str]] = {}
+    for name, candidates in preset.columns.items():
+        for candidate in candidates:
+            if _norm(candidate) in names:
+                index = names.index(_norm(candidate))
+                where[name] = (index, text_of(header[index]))
+                break
+    return where
+
+
+def _header(sheet: Sheet, preset: SheetPreset) -> tuple[int, dict[str, tuple[int, str]]]:
+    """Find the header: the first of the top rows with every required column (titles may sit above it),
+    else the top row that has the most of them."""
+    best: tuple[int, dict[str, tuple[int, str]], int] = (0, {}, -1)
+    for position, (_, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        where = _columns(cells, preset)
+        if all(n in where for n in REQUIRED[preset.kind]):
+            return position, where
+        if len(where) > best[2]:
+            best = (position, where, len(where))
+    return best[0], best[1]
+
+
 def _rows(sheets: Iterable[Sheet], preset: SheetPreset, path: str) -> Iterator[_Row]:
     """Yield the data rows of every sheet whose header has the preset's columns, skipping filtered ones."""
+    sheets = list(sheets)
     wanted = {_norm(s) for s in preset.sheets}
+    if wanted and not any(_norm(sheet.name or "") in wanted for sheet in sheets):
+        have = ", ".join(repr(sheet.name) for sheet in sheets)
+        raise SheetProblem(path, None, None, f"no sheet named {' or '.join(preset.sheets)}; it has {have}")
     used = 0
     for sheet in sheets:
-        if wanted and _norm(sheet.name or "") not in wanted:
+        if (wanted and _norm(sheet.name or "") not in wanted) or not sheet.rows:
             continue
-        if not sheet.rows:
-            continue
-        header_line, header = sheet.rows[0]
-        names = [_norm(text_of(h)) for h in header]
-        where: dict[str, tuple[int, str]] = {}
-        for name, candidates in preset.columns.items():
-            for candidate in candidates:
-                if _norm(candidate) in names:
-                    index = names.index(_norm(candidate))
-                    where[name] = (index, text_of(header[index]))
-                    break
+        position, where = _header(sheet, preset)
         if not where and not wanted and sheet.name is not None:
             continue  # a sheet of something else in the workbook (notes, a summary)
         missing = [n for n in REQUIRED[preset.kind] if n not in where]
@@ -375,14 +242,15 @@ def _rows(sheets: Iterable[Sheet], preset: SheetPreset, path: str) -> Iterator[_
             )
             raise SheetProblem(
                 path,
-                header_line,
+                sheet.rows[position][0],
                 None,
                 f"missing columns for the {preset.name} {preset.kind} layout: {wants}",
                 sheet=sheet.name,
             )
         used += 1
+        names = [_norm(text_of(h)) for h in sheet.rows[position][1]]
         skips = [(names.index(_norm(h)), values) for h, values in preset.skip.items() if _norm(h) in names]
-        for line, cells in sheet.rows[1:]:
+        for line, cells in sheet.rows[position + 1 :]:
             if any(i < len(cells) and text_of(cells[i]).casefold() in values for i, values in skips):
                 continue
             yield _Row(path, sheet.name, line, cells, where)
@@ -428,9 +296,7 @@ def parse_invoices(
     seen: dict[str, tuple[_Row, dict[str, Any]]] = {}
     unknown: dict[str, str] = {}
     created: dict[str, ParsedEvent] = {}
-    rows = 0
     for row in _rows(sheets, preset, path):
-        rows += 1
         number = text_of(row.cell("number"))
         if not number:
             raise row.problem("number", "the invoice number is empty")
@@ -444,7 +310,7 @@ def parse_invoices(
         currency = text_of(row.cell("currency")).upper() or preset.currency or (found[1] if found else None)
         if found is None:
             unknown.setdefault(client_text, row.place())
-            found = (source_id("sheet:client", client_text.casefold()), currency or "EUR")
+            found = (source_id("sheet:client", client_text.casefold()), currency or lookup.currency)
             email = text_of(row.cell("client_email")) or (client_text if "@" in client_text else "")
             if found[0] not in created:
                 client = {"type": "client", "id": found[0], "name": client_text, "currency": found[1]}
@@ -486,7 +352,6 @@ def parse_invoices(
             f"{len(unknown)} client(s) not in the ledger: {listed}; import them first, or pass --create-clients",
         )
     out.events[:0] = created.values()
-    out.skipped = rows - len(seen)
     return out
 
 
@@ -506,7 +371,7 @@ def _paid(
     at = row.read("paid_at", lambda c: parse_moment(c, preset.dates, lookup.zone))
     data = {
         "type": "payment",
-        "id": f"{invoice['id']}:paid"[:200],
+        "id": source_id("sheet:paid", invoice["id"]),
         "invoice": invoice["id"],
         "at": at.isoformat(),
         "amount": str(amount if paid is None else paid),

@@ -515,3 +515,40 @@ def test_dates_text_excel_and_buddhist_era(cell: object, order: str, day: date) 
 def test_month_first_date_in_a_day_first_sheet_says_how_to_fix_it() -> None:
     with pytest.raises(ValueError, match='set dates = "mdy"'):
         parse_date("03/25/2026", "dmy")
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "connect-sheets.md"
+
+
+def _doc_block(starts: str) -> str:
+    blocks = DOC.read_text(encoding="utf-8").split("```")[1::2]
+    return next(b.split("\n", 1)[1] for b in blocks if b.split("\n", 1)[1].startswith(starts))
+
+
+def test_the_examples_in_the_docs_import_as_the_docs_say(engine: Engine, tmp_path: Path) -> None:
+    _ledger(engine)
+    cases = [
+        ("number;client", INVOICES, 3),  # two invoices and the payment its paid_at records
+        ("ContactName,", SheetOptions("invoices", "xero"), 1),
+        ("Number,Client", SheetOptions("invoices", "invoiceninja"), 2),
+        ("invoice,at", PAYMENTS, 1),  # INV-2569-031 is only in the doc's table: kept as unmatched
+    ]
+    for i, (starts, options, inserted) in enumerate(cases):
+        path = tmp_path / f"example{i}.csv"
+        path.write_text(_doc_block(starts), encoding="utf-8")
+        result = import_path(engine, path, sheet=options)
+        assert result.counts.inserted == inserted, starts
+    assert result.unmatched == [f"{path}, row 3: no invoice numbered 'INV-2569-031' in the ledger"]
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(_doc_block('as = "invoices"'), encoding="utf-8")
+    sheet = _xlsx(
+        tmp_path / "open.xlsx",
+        {
+            "Open": [
+                ["Invoice #", "Client", "Sent on", "Pay by", "Total (EUR)"],
+                ["A-9", "c1", "12/31/2026", "1/14/2027", "1.250,00"],
+            ]
+        },
+    )
+    import_path(engine, sheet, sheet=SheetOptions("invoices", map_file=mapping))
+    assert _invoices(engine)["A-9"][1:4] == ("2026-12-31", "2027-01-14", "1250.00")

@@ -552,3 +552,26 @@ def test_the_examples_in_the_docs_import_as_the_docs_say(engine: Engine, tmp_pat
     )
     import_path(engine, sheet, sheet=SheetOptions("invoices", map_file=mapping))
     assert _invoices(engine)["A-9"][1:4] == ("2026-12-31", "2027-01-14", "1250.00")
+
+
+def test_thai_excel_csv_in_cp874_with_a_sep_line_and_a_title(engine: Engine, tmp_path: Path) -> None:
+    _ledger(engine)
+    text = (
+        "sep=;\r\nใบแจ้งหนี้ ปี 2569\r\n"
+        "เลขที่;ลูกค้า;วันที่;ครบกำหนด;ยอดเงิน\r\n"
+        "INV-2569-031;บริษัท สยาม จำกัด;25 มี.ค. 2569;8/4/2569;32.100,00\r\n"
+    )
+    path = tmp_path / "thai.csv"
+    path.write_bytes(text.encode("cp874"))
+    assert "save the CSV as UTF-8, or name its encoding in a map file" in _problem(engine, path)
+    mapping = tmp_path / "thai.toml"
+    mapping.write_text(
+        'encoding = "cp874"\n[columns]\nnumber = "เลขที่"\nclient = "ลูกค้า"\nissued = "วันที่"\n'
+        'due = "ครบกำหนด"\namount = "ยอดเงิน"\n',
+        encoding="utf-8",
+    )
+    import_path(engine, path, sheet=SheetOptions("invoices", map_file=mapping))
+    assert _invoices(engine)["INV-2569-031"][:4] == ("c2", "2026-03-25", "2026-04-08", "32100.00")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('encoding = "klingon"\n', encoding="utf-8")
+    assert "not an encoding" in _problem(engine, path, SheetOptions("invoices", map_file=bad))

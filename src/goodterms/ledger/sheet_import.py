@@ -80,7 +80,7 @@ def import_sheet(
     suffix = path.suffix.lower()
     if suffix not in XLSX + CSV:
         hint = " (save it as .xlsx or .csv first)" if suffix in (".xls", ".ods", ".numbers") else ""
-        raise ImportProblem(name, None, None, f"cannot read {suffix or 'this'} files as a spreadsheet{hint}")
+        raise ImportProblem(name, None, None, f"not a spreadsheet: expected .xlsx, .xlsm or .csv{hint}")
     map_text = None
     if options.map_file is not None:
         try:
@@ -96,7 +96,7 @@ def import_sheet(
         raise ImportProblem(name, None, None, f"cannot open: {exc.strerror}") from None
     if progress is not None:
         progress(len(data))
-    sheets = read_xlsx(data, name) if suffix in XLSX else read_csv(data, name)
+    sheets = read_xlsx(data, name) if suffix in XLSX else read_csv(data, name, preset.encoding)
     lookup = _lookup(engine)
     outcome: SheetOutcome
     if options.kind == "invoices":

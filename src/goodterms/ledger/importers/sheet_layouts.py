@@ -19,6 +19,7 @@ a default currency and which sheets to read.
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -60,6 +61,7 @@ class SheetPreset:
     decimal: str | None = None
     currency: str | None = None
     sheets: tuple[str, ...] = ()
+    encoding: str = "utf-8-sig"
     skip: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -128,7 +130,7 @@ def choose_preset(kind: str, name: str | None, map_text: str | None, *, path: st
 
 def _apply_map(preset: SheetPreset, spec: dict[str, Any], path: str) -> SheetPreset:
     where = "map file"
-    known = {"as", "preset", "dates", "decimal", "currency", "sheets", "columns"}
+    known = {"as", "preset", "dates", "decimal", "currency", "sheets", "encoding", "columns"}
     if unknown := sorted(set(spec) - known):
         raise ImportProblem(path, None, where, f"unknown settings {unknown}; known: {sorted(known)}")
     if spec.get("as", preset.kind) != preset.kind:
@@ -161,8 +163,16 @@ def _apply_map(preset: SheetPreset, spec: dict[str, Any], path: str) -> SheetPre
     currency = spec.get("currency", preset.currency)
     if currency is not None and not (isinstance(currency, str) and len(currency) == 3 and currency.isupper()):
         raise ImportProblem(path, None, where, f"currency = {currency!r}: an ISO 4217 code like THB")
+    encoding = spec.get("encoding", preset.encoding)
+    try:
+        codecs.lookup(str(encoding))
+    except LookupError:
+        raise ImportProblem(
+            path, None, where, f"encoding = {encoding!r}: not an encoding, e.g. cp874"
+        ) from None
     return replace(
         preset,
+        encoding=str(encoding),
         name=f"{preset.name}+map",
         columns=columns,
         dates=dates,

@@ -62,22 +62,34 @@ class Sheet:
     rows: list[tuple[int, list[Cell]]]
 
 
-def read_csv(data: bytes, path: str) -> list[Sheet]:
-    """Read a CSV (UTF-8, with or without BOM; comma, semicolon or tab separated)."""
+def read_csv(data: bytes, path: str, encoding: str = "utf-8-sig") -> list[Sheet]:
+    """Read a CSV: UTF-8 with or without BOM (or the map's ``encoding``); comma, semicolon or tab
+    separated, or what an Excel ``sep=;`` first line says."""
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SheetProblem(
-            path, line, None, f"not valid UTF-8 (byte {exc.start + 1}); save the CSV as UTF-8"
+            path,
+            line,
+            None,
+            f"not valid {encoding.removesuffix('-sig').upper()} (byte {exc.start + 1}); save the CSV as UTF-8, "
+            'or name its encoding in a map file (encoding = "cp874" for Thai Excel, "cp1257" for Estonian)',
         ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=lambda d: (_count_outside_quotes(first, d), d == ","))
+    text = text.removeprefix("\ufeff")
+    top = text.split("\n", 10)[:10]
+    skip = 0
+    if top and top[0].strip().lower().startswith("sep=") and len(top[0].strip()) == 5:
+        delimiter, skip = top[0].strip()[4], 1
+    else:
+        delimiter = max(
+            (",", ";", "\t"), key=lambda d: (max(_count_outside_quotes(t, d) for t in top), d == ",")
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[Cell]]] = []
     try:
         for cells in reader:
-            if any(c.strip() for c in cells):
+            if reader.line_num > skip and any(c.strip() for c in cells):
                 rows.append((reader.line_num, list(cells)))
     except csv.Error as exc:
         raise SheetProblem(path, reader.line_num, None, f"not readable as CSV: {exc}") from None

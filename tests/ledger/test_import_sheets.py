@@ -233,6 +233,15 @@ def test_payments_match_invoices_by_number_and_strangers_are_kept(engine: Engine
     again = import_path(engine, path, sheet=PAYMENTS)
     assert (again.counts.inserted, again.counts.unchanged) == (0, 3)
     assert _count(engine, m.UnmatchedMessage) == 1
+    # The invoice comes in later: the payment is stored and no longer waits as unmatched.
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "number,client,issued,due,amount\nINV-404,c1,2026-03-01,2026-03-15,10\n", encoding="utf-8"
+    )
+    import_path(engine, late, sheet=INVOICES)
+    third = import_path(engine, path, sheet=PAYMENTS)
+    assert (third.counts.inserted, third.unmatched) == (1, [])
+    assert _count(engine, m.UnmatchedMessage) == 0
     with engine.connect() as conn:
         # Noon in the business's zone when the sheet gives only a day.
         at = conn.scalar(select(m.Payment.at).where(m.Payment.ext_id == "sheet:payment:inv-8:2026-03-11:1"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from goodterms.ledger import models as m
 from goodterms.ledger.importers.sheet_layouts import choose_preset
@@ -29,6 +29,7 @@ from goodterms.ledger.importers.sheets import (
 from goodterms.ledger.importing import ImportResult, Progress, write_events
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import name_key
+from goodterms.ledger.store import table_of
 
 XLSX = (".xlsx", ".xlsm")
 CSV = (".csv", ".tsv", ".txt")
@@ -114,6 +115,18 @@ def import_sheet(
         sha=lambda: digest,
         unmatched=outcome.unmatched,
     )
+    _settle_unmatched(engine, [p.event.id for p in outcome.events if p.event.type == "payment"])
     return ImportResult(
         name, options.kind, counts, [f"{u['source']}: {u['reason']}" for u in outcome.unmatched]
     )
+
+
+def _settle_unmatched(engine: Engine, payment_ids: list[str]) -> None:
+    """Drop the unmatched entries of payments that are now stored (their invoice came in since).
+
+    After the import's own transaction, so that a failed import never loses a kept entry.
+    """
+    table = table_of(m.UnmatchedMessage)
+    with engine.begin() as conn:
+        for i in range(0, len(payment_ids), 900):
+            conn.execute(delete(table).where(table.c.message_key.in_(payment_ids[i : i + 900])))

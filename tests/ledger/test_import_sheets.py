@@ -233,6 +233,20 @@ def test_payments_match_invoices_by_number_and_strangers_are_kept(engine: Engine
     again = import_path(engine, path, sheet=PAYMENTS)
     assert (again.counts.inserted, again.counts.unchanged) == (0, 3)
     assert _count(engine, m.UnmatchedMessage) == 1
+    # A corrected amount updates the payment (same invoice, same day, same place) and is recorded.
+    fixed = _xlsx(
+        tmp_path / "bank.xlsx",
+        {"March": [["invoice", "at", "amount"], ["INV-7", datetime(2026, 3, 10, 9, 30), 500],
+                   ["INV-7", datetime(2026, 3, 10, 16, 0), 750], ["inv-8", "11/03/2569", "99,90"],
+                   ["INV-404", "12/03/2026", "10.00"]]},
+    )  # fmt: skip
+    corrected = import_path(engine, fixed, sheet=PAYMENTS)
+    assert (corrected.counts.inserted, corrected.counts.updated, corrected.counts.unchanged) == (0, 1, 2)
+    assert ("INV-7", "2026-03-10", "750.00") in _payments(engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(m.RecordChange.table_name, m.RecordChange.ext_id)).all() == [
+            ("payments", "sheet:payment:INV-7:2026-03-10:2")
+        ]
     # The invoice comes in later: the payment is stored and no longer waits as unmatched.
     late = tmp_path / "late.csv"
     late.write_text(

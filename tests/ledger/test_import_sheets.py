@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import zipfile
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from goodterms.cli import app
 from goodterms.ledger import models as m
-from goodterms.ledger.importers.sheet_values import parse_amount, parse_date
+from goodterms.ledger.importers.sheet_layouts import PRESETS
+from goodterms.ledger.importers.sheet_values import parse_amount, parse_date, parse_flag, parse_moment
+from goodterms.ledger.importers.sheets import Lookup, Sheet, parse_invoices
 from goodterms.ledger.importing import import_event_dicts, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.sheet_import import SheetOptions
@@ -598,3 +603,68 @@ def test_thai_excel_csv_in_cp874_with_a_sep_line_and_a_title(engine: Engine, tmp
     bad = tmp_path / "bad.toml"
     bad.write_text('encoding = "klingon"\n', encoding="utf-8")
     assert "not an encoding" in _problem(engine, path, SheetOptions("invoices", map_file=bad))
+
+
+@given(st.one_of(st.text(max_size=30), st.floats(), st.integers(), st.dates(), st.booleans(), st.none()))
+@settings(max_examples=400, deadline=None)
+def test_any_cell_reads_or_says_why_not(cell: object) -> None:
+    for read in (parse_amount, parse_date, lambda c: parse_moment(c, "mdy", UTC), parse_flag):
+        try:
+            read(cell)
+        except ValueError as exc:
+            assert str(exc)
+
+
+def test_damaged_workbook_and_huge_amount_are_refused_in_words(engine: Engine, tmp_path: Path) -> None:
+    _ledger(engine)
+    good = _workbook(tmp_path)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            out.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    assert "not a readable .xlsx workbook" in _problem(engine, damaged)
+    huge = _xlsx(
+        tmp_path / "huge.xlsx", {"I": [HEAD[:6], ["X-1", "c1", "2026-03-01", "2026-03-15", 1e300, "EUR"]]}
+    )
+    assert "column E 'amount' (amount): 1e+300 is too large for an amount" in _problem(engine, huge)
+    text = tmp_path / "huge.csv"
+    text.write_text(
+        "number,client,issued,due,amount\nX-1,c1,2026-03-01,2026-03-15,999999999999999999\n", encoding="utf-8"
+    )
+    assert "is too large for an amount" in _problem(engine, text)
+
+
+_CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["c1", "INV-1", "2026-03-01", "31/02/2569", "1.234,56", "x", "THB", "", "Kalamaja"]),
+    st.floats(),
+    st.integers(-(10**20), 10**20),
+    st.dates(),
+    st.none(),
+)
+
+
+@given(
+    st.lists(st.sampled_from([*HEAD, "client_email", "Status"]), min_size=1, max_size=10, unique=True),
+    st.lists(st.lists(_CELL, max_size=11), max_size=6),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_invoice_sheet_parses_or_is_refused_with_a_place(
+    header: list[str], rows: list[list[object]], create: bool
+) -> None:
+    lookup = Lookup(
+        client=lambda text: ("c1", "EUR") if text.casefold() == "c1" else None, invoices={}, zone=UTC
+    )
+    sheet = Sheet("S", [(1, list(header)), *((i + 2, row) for i, row in enumerate(rows))])  # type: ignore[misc]
+    try:
+        parse_invoices(
+            [sheet],
+            path="f.xlsx",
+            preset=PRESETS[("invoices", "generic")],
+            lookup=lookup,
+            create_clients=create,
+        )
+    except ImportProblem as exc:
+        assert str(exc).startswith("f.xlsx")

@@ -48,13 +48,26 @@ def text_of(cell: Cell) -> str:
     return str(cell).strip()
 
 
+#: Largest amount read (the ledger stores hundredths in a 64-bit integer).
+MAX_AMOUNT = Decimal(10) ** 15
+
+
 def parse_amount(cell: Cell, decimal: str | None = None) -> Decimal:
     """Read money from a number or text in either convention; raise ValueError saying why not."""
+    value = _amount(cell, decimal)
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"{text_of(cell)!r} is too large for an amount")
+    return value
+
+
+def _amount(cell: Cell, decimal: str | None) -> Decimal:
     if isinstance(cell, bool | date | time):
         raise ValueError("is not an amount")
     if isinstance(cell, int):
         return Decimal(cell)
     if isinstance(cell, float):
+        if not abs(cell) < float(MAX_AMOUNT):  # also inf and nan
+            raise ValueError(f"{cell!r} is too large for an amount")
         value = Decimal(repr(cell))
         rounded = value.quantize(_CENT)
         # A float that is a cent amount up to binary noise (0.1 + 0.2) is that amount.

@@ -125,8 +125,11 @@ def read_xlsx(data: bytes, path: str) -> list[Sheet]:
                 ]
                 sheets.append(Sheet(ws.title, rows))
             book.close()
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SheetProblem(path, None, None, f"not a readable .xlsx workbook ({exc})") from None
+    except (
+        Exception
+    ) as exc:  # openpyxl raises many kinds on a damaged workbook; none may escape as a traceback
+        why = "not a zip archive" if isinstance(exc, BadZipFile) else f"{type(exc).__name__}: {exc}"
+        raise SheetProblem(path, None, None, f"not a readable .xlsx workbook ({why})") from None
     return sheets
 
 

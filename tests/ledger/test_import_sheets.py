@@ -95,8 +95,8 @@ def _workbook(tmp_path: Path, amount_2026: object = "1.234,56") -> Path:
     rows_2026 = [
         ["ใบแจ้งหนี้ ปี 2569"],  # a title above the header
         HEAD,
-        ["INV-2026-01", "ACC@siam.example", "25/03/2569", "08/04/2569", amount_2026, "THB", "", "", ""],
-        ["INV-2026-02", "บริษัท สยาม จำกัด", "1 เม.ย. 2569", "15.04.2026", "1,234.56", "THB", "no", "20/04/2026", "1.000,00"],
+        ["INV-2026-01", "ACC@siam.example", "25/03/2569", "08/04/2569", amount_2026, "฿", "", "", ""],
+        ["INV-2026-02", "บริษัท สยาม จำกัด", "1 เม.ย. 2569", "15.04.2026", "1,234.56", "thb", "no", "20/04/2026", "1.000,00"],
     ]
     # fmt: on
     notes = [["These are the invoices we sent"], ["ask Mari about INV-2025-02"]]
@@ -250,7 +250,7 @@ def test_payments_match_invoices_by_number_and_strangers_are_kept(engine: Engine
     assert ("INV-7", "2026-03-10", "750.00") in _payments(engine)
     with engine.connect() as conn:
         assert conn.execute(select(m.RecordChange.table_name, m.RecordChange.ext_id)).all() == [
-            ("payments", "sheet:payment:INV-7:2026-03-10:2")
+            ("payments", "sheet:payment:inv-7:2026-03-10:2")
         ]
     # The invoice comes in later: the payment is stored and no longer waits as unmatched.
     late = tmp_path / "late.csv"
@@ -393,7 +393,7 @@ GOOD_ROW = ["INV-1", "c1", "2026-03-02", "2026-03-16", "100.00", "EUR"]
         ),
         (
             [HEAD[:6], ["INV-2", "c1", "2026-03-02", "2026-03-16", "1", "euro"]],
-            "row 2, column F 'currency' (currency): String should match pattern",
+            "row 2, column F 'currency' (currency): 'euro' is not a currency code like EUR or THB",
         ),
         (
             [["a", "b"], ["1", "2"]],

@@ -299,6 +299,20 @@ def _event(row: _Row, data: dict[str, Any], fields: Mapping[str, str]) -> Parsed
     return ParsedEvent(row.line, event, hashlib.blake2b(body, digest_size=16).hexdigest())
 
 
+_CURRENCY_SIGNS = {"€": "EUR", "฿": "THB", "บาท": "THB", "£": "GBP"}
+
+
+def _currency(cell: Cell) -> str | None:
+    """Read a currency code (any case) or an unambiguous sign (€, ฿, บาท, £); None when empty."""
+    text = text_of(cell)
+    code = _CURRENCY_SIGNS.get(text, text.upper())
+    if not text:
+        return None
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise ValueError(f"{text!r} is not a currency code like EUR or THB")
+    return code
+
+
 def parse_invoices(
     sheets: Iterable[Sheet], *, path: str, preset: SheetPreset, lookup: Lookup, create_clients: bool = False
 ) -> SheetOutcome:
@@ -322,7 +336,7 @@ def parse_invoices(
         if not client_text and found is None:
             raise row.problem("client", "the client is empty")
         amount = row.read("amount", lambda c: parse_amount(c, preset.decimal))
-        currency = text_of(row.cell("currency")).upper() or preset.currency or (found[1] if found else None)
+        currency = row.read("currency", _currency) or preset.currency or (found[1] if found else None)
         if found is None:
             unknown.setdefault(client_text, row.place())
             found = (source_id("sheet:client", client_text.casefold()), currency or lookup.currency)
@@ -423,7 +437,7 @@ def parse_payments(
         else:
             key = (number.casefold(), at.date().isoformat())
             ordinal[key] = ordinal.get(key, 0) + 1
-            ident = source_id("sheet:payment", f"{number}:{key[1]}:{ordinal[key]}")
+            ident = source_id("sheet:payment", f"{key[0]}:{key[1]}:{ordinal[key]}")
         invoice = lookup.invoices.get(number.casefold())
         data = {
             "type": "payment",

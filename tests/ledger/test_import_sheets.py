@@ -668,3 +668,18 @@ def test_any_invoice_sheet_parses_or_is_refused_with_a_place(
         )
     except ImportProblem as exc:
         assert str(exc).startswith("f.xlsx")
+
+
+def test_a_sheet_corrects_an_invoice_first_imported_from_json_lines(engine: Engine, tmp_path: Path) -> None:
+    _ledger(engine)
+    invoice = {"type": "invoice", "id": "inv-77", "client": "c1", "number": "2026-077", "issued": "2026-03-02",
+               "due": "2026-03-16", "amount": "100.00", "currency": "EUR"}  # fmt: skip
+    import_event_dicts(engine, [invoice])
+    path = tmp_path / "fix.csv"
+    path.write_text(
+        "number,client,issued,due,amount\n2026-077,c1,2026-03-02,2026-03-30,100\n", encoding="utf-8"
+    )
+    result = import_path(engine, path, sheet=INVOICES)
+    assert (result.counts.inserted, result.counts.updated) == (0, 1)
+    with engine.connect() as conn:
+        assert conn.execute(select(m.Invoice.ext_id, m.Invoice.due)).all() == [("inv-77", date(2026, 3, 30))]

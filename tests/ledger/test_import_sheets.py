@@ -487,6 +487,8 @@ def test_cli_imports_a_sheet_and_a_bad_one_exits_2_with_one_line(db_url: str, tm
     assert plain.exit_code == 2 and "--as invoices or --as payments" in plain.output
     stray = runner.invoke(app, ["--db", db_url, "import", str(good), "--create-clients"])
     assert stray.exit_code == 2 and "add --as invoices" in stray.output
+    odd = runner.invoke(app, ["--db", db_url, "import", str(good), "--as", "payments", "--create-clients"])
+    assert odd.exit_code == 2 and "--create-clients is for invoice sheets" in odd.output
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,8 @@ def import_command(
     gt = open_app()
     business_email = gt.business().email
     sheet = None
+    if sheet_kind is SheetKind.payments and create_clients:
+        fail("--create-clients is for invoice sheets: payments name invoices, not clients")
     if sheet_kind is not None:
         sheet = SheetOptions(sheet_kind.value, preset, map_file, create_clients)
     elif map_file is not None or create_clients:

@@ -15,6 +15,9 @@ PURE = [
     SRC / "ledger" / "importers" / "jsonl.py",
     SRC / "ledger" / "importers" / "calls.py",
     SRC / "ledger" / "importers" / "mail.py",
+    SRC / "ledger" / "importers" / "sheets.py",
+    SRC / "ledger" / "importers" / "sheet_values.py",
+    SRC / "ledger" / "importers" / "sheet_layouts.py",
     *sorted((SRC / "text").glob("*.py")),
 ]
 

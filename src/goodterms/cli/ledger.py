@@ -14,6 +14,7 @@ from goodterms.cli.output import emit_json, errors, fail, say, table
 from goodterms.ledger.importing import ImportResult, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import NotFound, clients_overview, timeline
+from goodterms.ledger.sheet_import import SheetOptions
 
 
 class Format(enum.StrEnum):
@@ -21,15 +22,41 @@ class Format(enum.StrEnum):
     json = "json"
 
 
+class SheetKind(enum.StrEnum):
+    invoices = "invoices"
+    payments = "payments"
+
+
 @app.command("import")
 def import_command(
-    paths: list[Path] = typer.Argument(..., help="JSON Lines, call-log CSV, .eml, .mbox or Maildir paths."),
-    preset: str | None = typer.Option(None, help="Call-log CSV layout: twilio, ringcentral or goodterms."),
+    paths: list[Path] = typer.Argument(
+        ..., help="JSON Lines, call-log CSV, .eml, .mbox, Maildir, or .xlsx/.csv sheets with --as."
+    ),
+    preset: str | None = typer.Option(
+        None,
+        help="File layout. Call logs: twilio, ringcentral, goodterms. Sheets: generic, xero, invoiceninja.",
+    ),
+    sheet_kind: SheetKind | None = typer.Option(
+        None, "--as", help="Read the files as spreadsheets of invoices or payments (docs/connect-sheets.md)."
+    ),
+    map_file: Path | None = typer.Option(
+        None, "--map", help="TOML file naming the sheet's columns, date order and decimal mark."
+    ),
+    create_clients: bool = typer.Option(
+        False, "--create-clients", help="Create clients an invoice sheet names that the ledger lacks."
+    ),
     fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
 ) -> None:
     """Import ledger files; each file is stored whole or not at all."""
     gt = open_app()
     business_email = gt.business().email
+    sheet = None
+    if sheet_kind is SheetKind.payments and create_clients:
+        fail("--create-clients is for invoice sheets: payments name invoices, not clients")
+    if sheet_kind is not None:
+        sheet = SheetOptions(sheet_kind.value, preset, map_file, create_clients)
+    elif map_file is not None or create_clients:
+        fail("--map and --create-clients are for spreadsheets: add --as invoices or --as payments")
     results: list[ImportResult] = []
     failed = False
     for path in paths:
@@ -56,6 +83,7 @@ def import_command(
                             business_email=business_email,
                             progress=advance,
                             policy=gt.request_policy(),
+                            sheet=sheet,
                         )
                     )
             else:
@@ -66,6 +94,7 @@ def import_command(
                         preset=preset,
                         business_email=business_email,
                         policy=gt.request_policy(),
+                        sheet=sheet,
                     )
                 )
         except ImportProblem as exc:

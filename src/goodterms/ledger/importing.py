@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import OperationalError
@@ -26,6 +26,9 @@ from goodterms.ledger.importers.mail import ParsedMail, mail_time, parse_mail
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.request_state import RequestPolicy, noting_requests, settle_requests
 from goodterms.ledger.store import ImportCounts, Writer, table_of
+
+if TYPE_CHECKING:
+    from goodterms.ledger.sheet_import import SheetOptions
 
 Progress = Callable[[int], None]
 
@@ -91,7 +94,7 @@ def _looks_like_mail(path: Path) -> bool:
 
 
 def detect_kind(path: Path) -> str:
-    """Say which importer reads a path: jsonl, calls, mail (eml/mbox/Maildir)."""
+    """Say which importer reads a path: jsonl, calls, sheet (xlsx), mail (eml/mbox/Maildir)."""
     if path.is_dir():
         return "mail"
     suffix = path.suffix.lower()
@@ -99,6 +102,8 @@ def detect_kind(path: Path) -> str:
         return "jsonl"
     if suffix == ".csv":
         return "calls"
+    if suffix in (".xlsx", ".xlsm"):
+        return "sheet"
     if suffix in (".eml", ".mbox", ".mail", ".msg", ".raw", ".txt", ".p7m", ""):
         return "mail"
     if _looks_like_mail(path):
@@ -107,7 +112,7 @@ def detect_kind(path: Path) -> str:
         str(path),
         None,
         None,
-        f"unknown file type {suffix!r}: expected .jsonl, .csv, .eml, .mbox or a Maildir",
+        f"unknown file type {suffix!r}: expected .jsonl, .csv, .xlsx, .eml, .mbox or a Maildir",
     )
 
 
@@ -579,11 +584,23 @@ def import_path(
     business_email: str | None = None,
     progress: Progress | None = None,
     policy: RequestPolicy | None = None,
+    sheet: SheetOptions | None = None,
 ) -> ImportResult:
-    """Import one path with the importer its kind calls for (``policy``: how imported requests are settled)."""
+    """Import one path with the importer its kind calls for (``policy``: how imported requests are settled).
+
+    ``sheet`` (``--as invoices|payments``) reads the path as a spreadsheet of invoices or payments.
+    """
     if not path.exists():
         raise ImportProblem(str(path), None, None, "no such file or directory")
-    kind = detect_kind(path)
+    kind = "sheet" if sheet is not None else detect_kind(path)
+    if kind == "sheet":
+        from goodterms.ledger.sheet_import import import_sheet
+
+        if sheet is None:
+            raise ImportProblem(
+                str(path), None, None, "say what the sheet holds: --as invoices or --as payments"
+            )
+        return import_sheet(engine, path, sheet, progress=progress)
     if kind == "jsonl":
         return import_jsonl(engine, path, progress=progress, policy=policy)
     if kind == "calls":

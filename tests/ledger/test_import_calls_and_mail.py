@@ -6,7 +6,8 @@ from sqlalchemy import Engine, func, select
 
 from goodterms.ledger import models as m
 from goodterms.ledger.importers.mail import parse_mail
-from goodterms.ledger.importing import _mail_files, import_event_dicts, import_path, mail_record_id
+from goodterms.ledger.importing import import_event_dicts, import_path, mail_record_id
+from goodterms.ledger.mail_files import mail_files
 from tests.conftest import shared_data
 from tests.factories import business, client
 
@@ -125,7 +126,7 @@ def test_every_real_world_message_is_stored_or_kept_as_unmatched(engine: Engine)
         kept = set(conn.scalars(select(m.UnmatchedMessage.message_key)))
         contacts = set(conn.scalars(select(m.Contact.ext_id)))
     # Several sources ship the same fixture: one record per distinct message (Message-ID or hash).
-    keys = {parse_mail(found.raw).key for path in messages for found in _mail_files(path)}
+    keys = {parse_mail(found.raw).key for path in messages for found in mail_files(path)}
     missing = [k for k in keys if mail_record_id(k) not in contacts and k[:500] not in kept]
     assert missing == []
     assert stored + unmatched >= len(messages)

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from goodterms.cli import app
 from goodterms.ledger import models as m
-from goodterms.ledger.importing import _mail_files, _mbox_messages, import_event_dicts, import_path
+from goodterms.ledger.importing import import_event_dicts, import_path
+from goodterms.ledger.mail_files import mail_files, mbox_messages
 from tests.factories import business, client
 
 
@@ -230,8 +231,8 @@ def test_the_streamed_mbox_splits_exactly_as_the_mailbox_module(tmp_path: Path) 
     expected = [box.get_bytes(k) for k in box.iterkeys()]
     box.close()
     with path.open("rb") as fh:
-        assert [raw for _, raw in _mbox_messages(fh)] == expected
-    assert [f.source.rsplit("#")[1] for f in _mail_files(path)] == ["1", "2", "3"]
+        assert [raw for _, raw in mbox_messages(fh)] == expected
+    assert [f.source.rsplit("#")[1] for f in mail_files(path)] == ["1", "2", "3"]
 
 
 def test_two_messages_with_one_message_id_keep_the_first_and_say_so(engine: Engine, tmp_path: Path) -> None:

@@ -7,7 +7,18 @@ import importlib
 from goodterms.cli.app import app
 
 # Each module registers its commands on ``app``; a module that is not there yet is skipped.
-_COMMAND_MODULES = ("ledger", "analyze", "assess", "desk", "followup", "part", "web", "tone", "mailbox")
+_COMMAND_MODULES = (
+    "ledger",
+    "analyze",
+    "assess",
+    "desk",
+    "followup",
+    "part",
+    "web",
+    "tone",
+    "mailbox",
+    "run",
+)
 
 for _name in _COMMAND_MODULES:
     try:

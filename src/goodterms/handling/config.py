@@ -21,6 +21,14 @@ class LadderLevel(BaseModel):
     )
     template: str = Field(description="Template name under handling/templates/<lang>/ (without .txt.j2).")
     pauses_work: bool = Field(False, description="Sending this level pauses work for the client.")
+    send: Literal["approval", "auto"] = Field(
+        "approval",
+        description="approval: waits on the follow-ups page for a person to send it; auto: `goodterms run` "
+        "sends it by itself once a day at send_hour (business time zone).",
+    )
+    send_hour: int = Field(
+        9, ge=0, le=23, description="With send = 'auto': the hour of the day (business time) it goes out."
+    )
 
 
 def _default_levels() -> list[LadderLevel]:

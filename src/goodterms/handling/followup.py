@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -159,11 +160,15 @@ def send(
     as_of: date | None = None,
     relay_host: str | None = None,
     relay_port: int | None = None,
+    rules: Collection[str] | None = None,
 ) -> SendResult:
-    """Queue every notice due in the outbox, record it, apply pause/resume, then send via the relay."""
+    """Queue every notice due in the outbox, record it, apply pause/resume, then send via the relay.
+
+    ``rules`` (e.g. ``{"payment:reminder"}``) limits it to those notices; the rest wait for the next send.
+    """
     sender = sender_of(app)
     day = as_of or today(app)
-    items = plan(app=app, as_of=day)
+    items = [i for i in plan(app=app, as_of=day) if rules is None or i.notice.rule in rules]
     result = SendResult()
     now = datetime.now(UTC)
     with session_scope(app.engine) as session:

@@ -1,0 +1,87 @@
+"""``goodterms run``: the web app, the desk, mailbox polling and the schedules in one process."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import typer
+
+from goodterms.cli.app import app, hostport, open_app
+from goodterms.cli.output import fail
+
+
+@app.command("run")
+def run(
+    web: str = typer.Option("127.0.0.1:8000", "--web", help="Address of the web app (HOST:PORT)."),
+    smtp: str = typer.Option(
+        "127.0.0.1:2525", "--smtp", help="Address to accept client mail on (HOST:PORT)."
+    ),
+    relay: str | None = typer.Option(
+        None,
+        "--relay",
+        help="Outgoing SMTP relay for acknowledgements and notices (HOST:PORT; default: [desk]).",
+    ),
+    interval: float = typer.Option(5.0, "--interval", help="Seconds between outbox sends when idle."),
+    tick: float = typer.Option(
+        30.0, "--tick", help="Seconds between the scheduler's rounds (follow-ups due, queued notices)."
+    ),
+    tone_every: float = typer.Option(
+        600.0, "--tone-every", help="Seconds between reading the tone of new messages (0: never)."
+    ),
+    assess_every: float = typer.Option(
+        900.0, "--assess-every", help="Seconds between refreshes of the assessment the web app shows."
+    ),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+) -> None:
+    """Run everything configured until SIGTERM or Ctrl-C: web app, SMTP intake and outbox, mailboxes,
+    follow-ups at their hour, tone and assessment refresh. Logs are JSON lines on stderr."""
+    from goodterms.service import logs
+    from goodterms.service.runner import Runner
+
+    if log_level.lower() not in ("debug", "info", "warning", "error"):
+        fail(f"--log-level must be debug, info, warning or error, not {log_level!r}")
+    for name, value in (("--interval", interval), ("--tick", tick)):
+        if value <= 0:
+            fail(f"{name} must be more than 0 seconds, not {value}")
+    if tone_every < 0 or assess_every <= 0:
+        fail("--tone-every must be 0 or more and --assess-every more than 0 seconds")
+    web_at = hostport(web, "--web")
+    smtp_at = hostport(smtp, "--smtp")
+    gt = open_app()
+    relay_at = (
+        hostport(relay, "--relay")
+        if relay is not None
+        else (gt.settings.desk.relay_host, gt.settings.desk.relay_port)
+    )
+    logs.setup(log_level)
+    runner = Runner(
+        gt,
+        smtp=smtp_at,
+        relay=relay_at,
+        web=web_at,
+        send_interval_s=interval,
+        tick_s=tick,
+        tone_every_s=tone_every,
+        assess_every_s=assess_every,
+    )
+    done = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+        # A second signal ends the process at once (the work under way is safe to repeat at the next start).
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        runner.start()
+    except OSError as exc:
+        fail(f"cannot listen: {exc}")
+    try:
+        while not done.wait(5.0):
+            runner.supervise()
+    finally:
+        runner.stop()

@@ -1,0 +1,179 @@
+"""The scheduler of ``goodterms run``: follow-ups at their hour, tone filling and the assessment refresh.
+
+Follow-ups: a ladder level with ``send = "auto"`` is sent by itself once a day, at or after its
+``send_hour`` in the business's time zone; every other notice waits on the follow-ups page for a
+person. The day each level was last sent is kept in the ``blobs`` row ``run:followup``, so the
+scheduler calls ``handling.followup.send`` at most once per level per day whatever restarts happen;
+should it stop between the send and that record, the send's own record of each notice (its key)
+keeps the next call from sending anything twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from goodterms.app import Goodterms
+from goodterms.handling import followup
+from goodterms.handling.config import FollowupSettings
+from goodterms.ledger import models as m
+from goodterms.ledger.db import session_scope
+from goodterms.service import health
+from goodterms.tone_service import fill_tone
+
+log = logging.getLogger(__name__)
+DONE_BLOB = "run:followup"
+PART = "scheduler"
+
+
+def auto_rules_due(settings: FollowupSettings, local_now: datetime, done: dict[str, str]) -> set[str]:
+    """Return the rules of the auto-sent levels whose hour has come today and that were not sent today."""
+    today = local_now.date().isoformat()
+    return {
+        f"payment:{level.name}"
+        for level in settings.levels
+        if level.send == "auto"
+        and level.send_hour <= local_now.hour
+        and done.get(f"payment:{level.name}") != today
+    }
+
+
+def read_done(app: Goodterms) -> dict[str, str]:
+    """Return rule → the day (YYYY-MM-DD) it was last sent automatically."""
+    with session_scope(app.engine) as session:
+        blob = session.get(m.Blob, DONE_BLOB)
+        return dict(json.loads(blob.data)) if blob is not None else {}
+
+
+def _write_done(app: Goodterms, rules: set[str], day: date) -> None:
+    with session_scope(app.engine) as session:
+        blob = session.get(m.Blob, DONE_BLOB)
+        done = dict(json.loads(blob.data)) if blob is not None else {}
+        done.update(dict.fromkeys(rules, day.isoformat()))
+        session.merge(m.Blob(name=DONE_BLOB, data=json.dumps(done).encode(), updated_at=datetime.now(UTC)))
+
+
+@dataclass
+class Scheduler:
+    """A thread that runs each job when it is due; one job's failure is logged and does not stop the rest."""
+
+    app: Goodterms
+    tick_s: float = 30.0
+    tone_every_s: float = 600.0
+    assess_every_s: float = 900.0
+    relay_host: str = "127.0.0.1"
+    relay_port: int = 25
+    refresh: Callable[[], None] | None = None  # refreshes the web app's assessment; None without the web
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _last: dict[str, float] = field(default_factory=dict)
+    _state: tuple[str, str | None] = ("starting", None)
+    _beat_at: float = -1e18
+
+    def start(self) -> None:
+        """Start the scheduler's thread."""
+        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Take no new job; wait for the one under way (up to ``timeout``), then record the stop."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        health.record(self.app.engine, PART, state="stopped")
+
+    @property
+    def alive(self) -> bool:
+        """Whether the scheduler's thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                problems = self.tick()
+            except Exception as exc:  # tick catches each job's failure; this is a bug in the loop itself
+                log.exception("scheduler round failed")
+                problems = [f"{type(exc).__name__}: {exc}"]
+            self._beat(("failing", "; ".join(problems)[:300]) if problems else ("running", None))
+            self._stop.wait(self.tick_s)
+
+    def _beat(self, state: tuple[str, str | None]) -> None:
+        now = time.monotonic()
+        if state != self._state or now - self._beat_at >= health.BEAT_EVERY_S:
+            if health.record(self.app.engine, PART, state=state[0], detail=state[1]):
+                self._beat_at = now
+            self._state = state
+
+    def _every(self, job: str, seconds: float) -> bool:
+        """Whether ``job`` is due (it runs at once after a start, then every ``seconds``)."""
+        now = time.monotonic()
+        if seconds <= 0 or now - self._last.get(job, -1e18) < seconds:
+            return False
+        self._last[job] = now
+        return True
+
+    def tick(self) -> list[str]:
+        """Run every job due now; return what went wrong, in words (empty when all went well)."""
+        problems: list[str] = []
+        jobs: list[tuple[str, Callable[[], None]]] = [("follow-ups", self.followups)]
+        if self._every("tone", self.tone_every_s):
+            jobs.append(("tone", self.tone))
+        if self.refresh is not None and self._every("assessment", self.assess_every_s):
+            jobs.append(("assessment", self.refresh))
+        for name, job in jobs:
+            if self._stop.is_set():
+                break
+            try:
+                job()
+            except (OSError, SQLAlchemyError) as exc:  # the relay or the ledger away: tried again next round
+                log.warning("%s: %s; trying again in %s s", name, exc, self.tick_s, extra={"part": PART})
+                problems.append(f"{name}: {exc}")
+            except Exception as exc:
+                log.exception("%s failed", name, extra={"part": PART})
+                problems.append(f"{name}: {type(exc).__name__}: {exc}")
+        return problems
+
+    def followups(self) -> None:
+        """Send the auto levels whose hour has come (once a day each), then any follow-up still queued."""
+        local_now = self.clock().astimezone(ZoneInfo(self.app.business().timezone))
+        due = auto_rules_due(self.app.settings.followup, local_now, read_done(self.app))
+        if due:
+            log.info("sending follow-ups automatically: %s", ", ".join(sorted(due)), extra={"part": PART})
+            try:
+                result = followup.send(
+                    app=self.app,
+                    as_of=local_now.date(),
+                    relay_host=self.relay_host,
+                    relay_port=self.relay_port,
+                    rules=due,
+                )
+            except OSError:
+                # Queued and recorded already; the relay was away, so the rows go out on a later round.
+                _write_done(self.app, due, local_now.date())
+                raise
+            _write_done(self.app, due, local_now.date())
+            log.info("follow-ups: queued %s, sent %s", result.queued, result.sent, extra={"part": PART})
+        else:
+            from goodterms.desk.outbox import send_pending
+
+            send_pending(
+                engine=self.app.engine,
+                relay_host=self.relay_host,
+                relay_port=self.relay_port,
+                kinds=set(followup.KINDS),
+            )
+
+    def tone(self) -> None:
+        """Read the tone of new messages."""
+        done = fill_tone(engine=self.app.engine, embed=self.app.settings.text.embed)
+        if done:
+            log.info("tone read for %s message(s)", done, extra={"part": PART})

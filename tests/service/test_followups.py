@@ -129,6 +129,8 @@ def test_an_auto_level_is_sent_once_across_restarts_and_a_level_on_approval_wait
     assert _notices(running.db_url, running.config) == ["payment:reminder"]
 
 
-def test_settings_refuse_an_hour_outside_the_day() -> None:
+def test_settings_refuse_an_hour_outside_the_day_and_auto_for_what_needs_a_person() -> None:
     with pytest.raises(ValueError, match="send_hour"):
         _level("x", send="auto", send_hour=24)
+    with pytest.raises(ValueError, match="only e-mail levels can be sent automatically"):
+        _level("call", send="auto", channel="manual")

@@ -30,6 +30,15 @@ class LadderLevel(BaseModel):
         9, ge=0, le=23, description="With send = 'auto': the hour of the day (business time) it goes out."
     )
 
+    @model_validator(mode="after")
+    def _auto_by_email(self) -> LadderLevel:
+        if self.send == "auto" and self.channel != "email":
+            raise ValueError(
+                f"level {self.name!r}: only e-mail levels can be sent automatically; a {self.channel} "
+                "needs a person, so it waits for approval (send = 'approval')"
+            )
+        return self
+
 
 def _default_levels() -> list[LadderLevel]:
     return [

@@ -39,6 +39,7 @@ name = "pause"
 delay_days = 0
 template = "payment_pause"
 pauses_work = true
+send_hour = 0  # its hour has come too: only `send` (approval, the default) keeps it from going out
 """
 
 

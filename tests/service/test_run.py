@@ -49,6 +49,7 @@ def _stored(db_url: str) -> Counter[str]:
 
 def test_run_acknowledges_mail_once_and_reports_every_part(running: Run, sink: tuple[Sink, str, int]) -> None:
     handler = sink[0]
+    running.extra = ("--tone-every", "0.5")
     running.start()
     msg = mail("jane@example.com", "Transcript request", "Please transcribe the board meeting recording.")
     deliver_until_taken(running.smtp_port, msg, time.monotonic() + WAIT_S)
@@ -65,8 +66,18 @@ def test_run_acknowledges_mail_once_and_reports_every_part(running: Run, sink: t
     assert set(body["parts"]) >= PARTS
     assert all(part["healthy"] for part in body["parts"].values())
     assert body["outbox"] == {"unsent": 0, "oldest_unsent_age_s": None}
+    _wait(lambda: _tone(running.db_url, str(msg["Message-ID"])) is not None, "the tone to be read", running)
     assert running.stop() == 0
     assert len(handler.messages) == 1
+
+
+def _tone(db_url: str, message_id: str) -> str | None:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(m.Contact.tone).where(m.Contact.message_id == message_id)).scalar()
+    finally:
+        engine.dispose()
 
 
 def test_healthz_says_503_and_the_age_of_the_oldest_unsent_mail_while_the_relay_is_away(
@@ -152,3 +163,37 @@ def test_a_burst_survives_stop_and_restart_stored_once_acknowledged_once(
         for ref in repeated:
             ids = {str(a["Message-ID"]) for a in handler.messages if str(a["In-Reply-To"]) == ref}
             assert len(ids) == 1
+
+
+def test_an_address_in_use_or_a_bad_option_is_one_clear_line_and_exit_2(
+    ledger: tuple[str, Path], tmp_path: Path
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from tests.service.conftest import SRC
+
+    db_url, config = ledger
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        base = [sys.executable, "-c", "from goodterms.cli import main; main()", "--db", db_url]
+        cases = {
+            "the web app cannot listen on 127.0.0.1:": ["--web", f"127.0.0.1:{port}"],
+            "--smtp must be HOST:PORT": ["--smtp", "nohost"],
+            "--tick must be more than 0 seconds": ["--tick", "0"],
+        }
+        for said, args in cases.items():
+            done = subprocess.run(
+                [*base, "--config", str(config), "run", "--smtp", f"127.0.0.1:{free_port()}", *args],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+                timeout=WAIT_S,
+                check=False,
+            )
+            assert done.returncode == 2, done.stderr
+            last = done.stderr.strip().splitlines()[-1]
+            assert last.startswith("error: ") and said in last, done.stderr
+            assert "Traceback" not in done.stderr

@@ -79,7 +79,7 @@ def run(
     try:
         runner.start()
     except OSError as exc:
-        fail(f"cannot listen: {exc}")
+        fail(f"cannot start: {exc}")
     try:
         while not done.wait(5.0):
             runner.supervise()

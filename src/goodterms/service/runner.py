@@ -111,7 +111,12 @@ class WebPart:
 
         from goodterms.web.app import create_app
 
-        sock = socket.create_server((self.host, self.port), reuse_port=False)
+        try:
+            sock = socket.create_server((self.host, self.port))
+        except OSError as exc:
+            raise OSError(
+                f"the web app cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
+            ) from None
         self.web_app = create_app(self.app, assessment_ttl=self.assessment_ttl)
         config = uvicorn.Config(
             self.web_app,
@@ -125,6 +130,11 @@ class WebPart:
             target=self.server.run, kwargs={"sockets": [sock]}, name="web", daemon=True
         )
         self.thread.start()
+        deadline = time.monotonic() + STOP_WAIT_S
+        while not self.server.started and self.thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not self.server.started:
+            raise OSError(f"the web app on {self.host}:{self.port} did not start (see the log above)")
 
     def refresh_assessment(self) -> None:
         """Refresh the web app's cached assessment (the scheduler's job) and wait for it."""
@@ -137,7 +147,7 @@ class WebPart:
         """Return the part's state for its heartbeat."""
         if self.thread is None or not self.thread.is_alive():
             return "not running", "the web server stopped"
-        return ("running", None) if self.server.started else ("starting", None)
+        return "running", None
 
     def stop(self) -> None:
         """Stop accepting connections and let the requests under way finish."""
@@ -232,7 +242,7 @@ class Runner:
         now = time.monotonic()
         last = self._beats.get(part)
         if last is None or last[1] != state or now - last[0] >= health.BEAT_EVERY_S:
-            if state[0] not in ("running", "starting"):
+            if state[0] != "running":
                 log.warning("%s: %s (%s)", part, state[0], state[1], extra={"part": part})
             if health.record(self.app.engine, part, state=state[0], detail=state[1]):
                 self._beats[part] = (now, state)

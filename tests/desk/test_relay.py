@@ -20,10 +20,15 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import Result
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner
 
+import goodterms.cli  # noqa: F401  (registers every command module)
 from goodterms.app import Goodterms
+from goodterms.cli.app import app as cli
 from goodterms.desk import outbox
 from goodterms.desk.config import DeskSettings
 from goodterms.desk.health import sender_health
@@ -31,7 +36,9 @@ from goodterms.desk.relay import Relay, RelaySetupError
 from goodterms.desk.smtpd import DeskServer
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
+from goodterms.ledger.importing import import_event_dicts
 from tests.desk.conftest import free_port
+from tests.factories import business, client
 
 USER = "desk@siamscribe.example"
 SECRET = "correct horse ผ้าไหม"
@@ -304,3 +311,95 @@ def test_settings_keep_passwords_out_and_refuse_login_without_tls() -> None:
         | {"relay_password_env": "GOODTERMS_RELAY_PASSWORD"}
     )
     assert desk.relay() == Relay("smtp.gmail.com", 587, "starttls", USER, "GOODTERMS_RELAY_PASSWORD")
+
+
+# The commands that send: the relay options, and one line (no traceback) when something is wrong.
+
+runner = CliRunner()
+
+
+def _cli(gt: Goodterms, *args: str) -> Result:
+    db = gt.engine.url.render_as_string(hide_password=False)
+    return runner.invoke(cli, ["--db", db, "--config", "/nonexistent/goodterms.toml", *args])
+
+
+def _relay_args(port: int, tls: str, certs: tuple[Path, Path] | None = None) -> list[str]:
+    args = ["--relay", f"127.0.0.1:{port}", "--relay-tls", tls, "--relay-user", USER]
+    args += ["--relay-password-env", "GT_TEST_RELAY_PASSWORD"]
+    return args + (["--relay-ca-file", str(certs[0])] if certs else [])
+
+
+def test_desk_send_speaks_starttls_and_login_from_its_options(
+    gt: Goodterms, starttls: tuple[Submission, int], certs: tuple[Path, Path]
+) -> None:
+    handler, port = starttls
+    done = _cli(gt, "desk", "send", *_relay_args(port, "starttls", certs))
+    assert done.exit_code == 0, done.output
+    assert "sent 1" in done.output and len(handler.messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"--relay-password-env": "GT_TEST_NO_SUCH_VARIABLE"}, "GT_TEST_NO_SUCH_VARIABLE is not set"),
+        ({"--relay-tls": "none"}, "refusing to send the password"),
+        ({"--relay-tls": "sometimes"}, "--relay-tls must be one of"),
+        ({"--relay-ca-file": "/nonexistent/ca.pem"}, "/nonexistent/ca.pem: no such file"),
+    ],
+)
+def test_relay_options_that_cannot_work_are_one_line(
+    gt: Goodterms, change: dict[str, str], expected: str
+) -> None:
+    args = _relay_args(free_port(), "starttls")
+    for option, value in change.items():
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args += [option, value]
+    for command in (["desk", "send"], ["followup", "send"]):
+        failed = _cli(gt, *command, *args)
+        assert failed.exit_code == 2, failed.output
+        assert expected in failed.output and "Traceback" not in failed.output
+        assert len(failed.output.strip().splitlines()) == 1
+    assert _row(gt).sent_at is None and _row(gt).failed_at is None
+
+
+def test_a_wrong_password_on_the_command_line_is_one_line_and_the_row_waits(
+    gt: Goodterms,
+    starttls: tuple[Submission, int],
+    certs: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GT_TEST_RELAY_PASSWORD", "wrong")
+    failed = _cli(gt, "desk", "send", *_relay_args(starttls[1], "starttls", certs))
+    assert failed.exit_code == 2, failed.output
+    assert "refused the login" in failed.output and "stay queued" in failed.output
+    assert _row(gt).sent_at is None and _row(gt).failed_at is None
+
+
+@pytest.mark.parametrize(
+    ("command", "statement"),
+    [
+        (["desk", "submit", "--client", "jane", "--text", "Any news on my file?"], "INSERT INTO requests"),
+        (["desk", "send"], "FROM outbox"),
+        (["followup", "send", "--as-of", "2026-03-05"], "FROM outbox"),
+    ],
+)
+def test_a_busy_database_is_one_line_saying_nothing_was_lost(
+    gt: Goodterms, command: list[str], statement: str
+) -> None:
+    import_event_dicts(gt.engine, [business(), client("jane", emails=["jane@example.com"])])
+
+    def locked(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if statement in sql:
+            raise OperationalError(sql, params, Exception("database is locked"))
+
+    event.listen(Engine, "before_cursor_execute", locked)
+    try:
+        failed = _cli(gt, *command)
+    finally:
+        event.remove(Engine, "before_cursor_execute", locked)
+    assert failed.exit_code == 2, failed.output
+    assert "database is busy" in failed.output and "database is locked" in failed.output
+    assert "Traceback" not in failed.output and len(failed.output.strip().splitlines()) == 1
+    assert _row(gt).sent_at is None and _row(gt).failed_at is None

@@ -93,7 +93,9 @@ class DeskSettings(BaseModel):
     """How the request desk receives, acknowledges and folds repeats."""
 
     model_config = ConfigDict(extra="forbid")
-    relay_host: str = Field("127.0.0.1", description="Outgoing SMTP relay (submission server) for all mail goodterms sends.")
+    relay_host: str = Field(
+        "127.0.0.1", description="Outgoing SMTP relay (submission server) for all mail goodterms sends."
+    )
     relay_port: int = Field(
         25, description="Outgoing SMTP relay port (587 for STARTTLS submission, 465 for implicit TLS)."
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from goodterms.app import Goodterms
 from goodterms.desk import health as desk_health
+from goodterms.desk.relay import Relay
 from goodterms.ledger import models as m
 from goodterms.service import health
 from goodterms.service.schedule import Scheduler
@@ -79,7 +80,9 @@ def test_the_scheduler_runs_each_job_when_due_and_says_which_failed(ledger: tupl
         if len(calls) > 1:
             raise RuntimeError("the assessment broke")
 
-    scheduler = Scheduler(gt, tone_every_s=0, assess_every_s=3600, relay_port=1, refresh=refresh)
+    scheduler = Scheduler(
+        gt, tone_every_s=0, assess_every_s=3600, relay=Relay(host="127.0.0.1", port=1), refresh=refresh
+    )
     assert scheduler.tick() == []  # nothing queued for the relay: it is not even asked
     assert scheduler.tick() == []  # the refresh is not due again within the hour
     assert calls == ["refresh"]

@@ -10,10 +10,21 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
-from goodterms.app import Goodterms
 from goodterms.cli.app import app, hostport, open_app
 from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.cli.relay import (
+    RelayCaFileOpt,
+    RelayOpt,
+    RelayPasswordEnvOpt,
+    RelayPasswordFileOpt,
+    RelayTlsOpt,
+    RelayUserOpt,
+    database_failed,
+    relay_from_options,
+)
+from goodterms.desk.relay import RelaySetupError
 
 desk_app = typer.Typer(
     help="The request desk: acknowledge every request, fold repeats in.", no_args_is_help=True
@@ -21,20 +32,17 @@ desk_app = typer.Typer(
 app.add_typer(desk_app, name="desk")
 
 
-def _relay(gt: Goodterms, relay: str | None) -> tuple[str, int]:
-    if relay is not None:
-        return hostport(relay, "--relay")
-    return gt.settings.desk.relay_host, gt.settings.desk.relay_port
-
-
 @desk_app.command("serve")
 def serve(
     smtp: str = typer.Option(
         "127.0.0.1:2525", "--smtp", help="Address to accept client mail on (HOST:PORT)."
     ),
-    relay: str | None = typer.Option(
-        None, "--relay", help="Outgoing SMTP relay for acknowledgements (HOST:PORT)."
-    ),
+    relay: RelayOpt = None,
+    relay_tls: RelayTlsOpt = None,
+    relay_user: RelayUserOpt = None,
+    relay_password_env: RelayPasswordEnvOpt = None,
+    relay_password_file: RelayPasswordFileOpt = None,
+    relay_ca_file: RelayCaFileOpt = None,
     interval: float = typer.Option(5.0, "--interval", help="Seconds between outbox sends when idle."),
 ) -> None:
     """Accept client mail over SMTP and acknowledge it through the relay until interrupted."""
@@ -42,13 +50,15 @@ def serve(
 
     host, port = hostport(smtp, "--smtp")
     gt = open_app()
-    relay_host, relay_port = _relay(gt, relay)
-    server = DeskServer(gt, host, port, relay_host, relay_port, interval_s=interval)
+    out = relay_from_options(
+        gt, relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file
+    )
+    server = DeskServer(gt, host, port, out.host, out.port, interval_s=interval, relay=out)
     try:
         server.start()
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc}")
-    say(f"desk: accepting mail on {host}:{port}, acknowledging through {relay_host}:{relay_port}")
+    say(f"desk: accepting mail on {host}:{port}, acknowledging through {out.where}")
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
@@ -105,6 +115,10 @@ def submit(
         )
     except IntakeProblem as exc:
         fail(str(exc))
+    except SQLAlchemyError as exc:
+        database_failed(
+            exc, "the request was not taken in", "nothing was stored or sent; run the same command again"
+        )
     if fmt == "json":
         emit_json(result.to_json())
         return
@@ -118,7 +132,12 @@ def submit(
 
 @desk_app.command("send")
 def send(
-    relay: str | None = typer.Option(None, "--relay", help="Outgoing SMTP relay (HOST:PORT)."),
+    relay: RelayOpt = None,
+    relay_tls: RelayTlsOpt = None,
+    relay_user: RelayUserOpt = None,
+    relay_password_env: RelayPasswordEnvOpt = None,
+    relay_password_file: RelayPasswordFileOpt = None,
+    relay_ca_file: RelayCaFileOpt = None,
     eml: Path | None = typer.Option(
         None, "--eml", help="Write unsent mail as .eml files here instead of sending."
     ),
@@ -132,11 +151,19 @@ def send(
         paths = write_eml(engine=gt.engine, directory=eml, kinds=kinds)
         say(f"wrote {len(paths)} message(s) to {eml}")
         return
-    host, port = _relay(gt, relay)
+    out = relay_from_options(
+        gt, relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file
+    )
     try:
-        sent = send_pending(engine=gt.engine, relay_host=host, relay_port=port, kinds=kinds)
+        sent = send_pending(engine=gt.engine, relay=out, kinds=kinds)
+    except RelaySetupError as exc:
+        fail(f"{exc}; the acknowledgements stay queued")
     except OSError as exc:
-        fail(f"relay {host}:{port} unavailable: {exc}; nothing was marked sent")
+        fail(f"relay {out.where} unavailable: {exc}; the acknowledgements not sent stay queued")
+    except SQLAlchemyError as exc:
+        database_failed(
+            exc, "acknowledgements not sent", "the unsent ones stay queued; run desk send again later"
+        )
     say(f"sent {sent} acknowledgement(s)")
 
 

@@ -6,10 +6,22 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.app import Goodterms
-from goodterms.cli.app import app, hostport, open_app
+from goodterms.cli.app import app, open_app
 from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.cli.relay import (
+    RelayCaFileOpt,
+    RelayOpt,
+    RelayPasswordEnvOpt,
+    RelayPasswordFileOpt,
+    RelayTlsOpt,
+    RelayUserOpt,
+    database_failed,
+    relay_from_options,
+)
+from goodterms.desk.relay import Relay, RelaySetupError
 
 followup_app = typer.Typer(
     help="Follow up unpaid invoices, unanswered asks and boundaries, politely.", no_args_is_help=True
@@ -66,35 +78,51 @@ def plan_command(
 @followup_app.command("send")
 def send_command(
     as_of: str | None = typer.Option(None, "--as-of", help="Send what is due on this day; default today."),
-    relay: str | None = typer.Option(None, "--relay", help="SMTP relay HOST:PORT (default: [desk] relay)."),
+    relay: RelayOpt = None,
+    relay_tls: RelayTlsOpt = None,
+    relay_user: RelayUserOpt = None,
+    relay_password_env: RelayPasswordEnvOpt = None,
+    relay_password_file: RelayPasswordFileOpt = None,
+    relay_ca_file: RelayCaFileOpt = None,
     to_dir: Path | None = typer.Option(None, "--to-dir", help="Write .eml files here for review instead."),
 ) -> None:
     """Send the notices due through the outbox, exactly once, or write them as .eml for review."""
     day = _as_of(as_of)
     gt = open_app()
+    relay_given = (relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file)
     try:
-        _send(gt, day, relay, to_dir)
+        if to_dir is not None:
+            if any(v is not None for v in relay_given):
+                fail("give the --relay options or --to-dir, not both")
+            _review(gt, day, to_dir)
+        else:
+            _send(gt, day, relay_from_options(gt, *relay_given))
+    except SQLAlchemyError as exc:
+        database_failed(
+            exc,
+            "follow-ups not sent",
+            "what was recorded stays recorded and what was queued stays queued; run followup send again later",
+        )
     finally:
         gt.engine.dispose()  # close pooled connections now, not at garbage collection
 
 
-def _send(gt: Goodterms, day: date | None, relay: str | None, to_dir: Path | None) -> None:
-    from goodterms.handling.followup import send, write_review
+def _review(gt: Goodterms, day: date | None, to_dir: Path) -> None:
+    from goodterms.handling.followup import write_review
 
-    if to_dir is not None:
-        if relay is not None:
-            fail("give --relay or --to-dir, not both")
-        result = write_review(app=gt, as_of=day, directory=to_dir)
-        say(f"wrote {len(result.written)} message(s) to {to_dir}; nothing was recorded as sent")
-        for item, rendered in result.manual:
-            say(f"not e-mail ({item.notice.channel}): {item.to.name}: {rendered.subject}")
-        return
-    host: str | None = None
-    port: int | None = None
-    if relay is not None:
-        host, port = hostport(relay, "--relay")
+    result = write_review(app=gt, as_of=day, directory=to_dir)
+    say(f"wrote {len(result.written)} message(s) to {to_dir}; nothing was recorded as sent")
+    for item, rendered in result.manual:
+        say(f"not e-mail ({item.notice.channel}): {item.to.name}: {rendered.subject}")
+
+
+def _send(gt: Goodterms, day: date | None, relay: Relay) -> None:
+    from goodterms.handling.followup import send
+
     try:
-        result = send(app=gt, as_of=day, relay_host=host, relay_port=port)
+        result = send(app=gt, as_of=day, relay=relay)
+    except RelaySetupError as exc:
+        fail(f"{exc}; the notices stay queued and go out on the next send")
     except OSError as exc:
         fail(
             f"the SMTP relay could not be reached ({exc}); the notices stay queued and go out on the next send"

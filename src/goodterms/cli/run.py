@@ -10,6 +10,15 @@ import typer
 
 from goodterms.cli.app import app, hostport, open_app
 from goodterms.cli.output import fail
+from goodterms.cli.relay import (
+    RelayCaFileOpt,
+    RelayOpt,
+    RelayPasswordEnvOpt,
+    RelayPasswordFileOpt,
+    RelayTlsOpt,
+    RelayUserOpt,
+    relay_from_options,
+)
 
 
 @app.command("run")
@@ -18,11 +27,12 @@ def run(
     smtp: str = typer.Option(
         "127.0.0.1:2525", "--smtp", help="Address to accept client mail on (HOST:PORT)."
     ),
-    relay: str | None = typer.Option(
-        None,
-        "--relay",
-        help="Outgoing SMTP relay for acknowledgements and notices (HOST:PORT; default: [desk]).",
-    ),
+    relay: RelayOpt = None,
+    relay_tls: RelayTlsOpt = None,
+    relay_user: RelayUserOpt = None,
+    relay_password_env: RelayPasswordEnvOpt = None,
+    relay_password_file: RelayPasswordFileOpt = None,
+    relay_ca_file: RelayCaFileOpt = None,
     interval: float = typer.Option(5.0, "--interval", help="Seconds between outbox sends when idle."),
     tick: float = typer.Option(
         30.0, "--tick", help="Seconds between the scheduler's rounds (follow-ups due, queued notices)."
@@ -50,10 +60,8 @@ def run(
     web_at = hostport(web, "--web")
     smtp_at = hostport(smtp, "--smtp")
     gt = open_app()
-    relay_at = (
-        hostport(relay, "--relay")
-        if relay is not None
-        else (gt.settings.desk.relay_host, gt.settings.desk.relay_port)
+    relay_at = relay_from_options(
+        gt, relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file
     )
     logs.setup(log_level)
     runner = Runner(

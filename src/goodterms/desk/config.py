@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from goodterms.desk.relay import Relay
 
 DEFAULT_CHASE_PHRASES: dict[str, list[str]] = {
     "en": [
@@ -89,8 +93,31 @@ class DeskSettings(BaseModel):
     """How the request desk receives, acknowledges and folds repeats."""
 
     model_config = ConfigDict(extra="forbid")
-    relay_host: str = Field("127.0.0.1", description="Outgoing SMTP relay host for acknowledgements.")
-    relay_port: int = Field(25, description="Outgoing SMTP relay port.")
+    relay_host: str = Field(
+        "127.0.0.1", description="Outgoing SMTP relay (submission server) for all mail goodterms sends."
+    )
+    relay_port: int = Field(
+        25, description="Outgoing SMTP relay port (587 for STARTTLS submission, 465 for implicit TLS)."
+    )
+    relay_tls: Literal["implicit", "starttls", "none"] = Field(
+        "none",
+        description=(
+            "TLS to the relay: starttls (port 587), implicit (port 465) or none (a relay on this machine only); "
+            "the certificate is always verified."
+        ),
+    )
+    relay_user: str | None = Field(
+        None, description="User name for SMTP AUTH (PLAIN or LOGIN, only over TLS); none: no login."
+    )
+    relay_password_env: str | None = Field(
+        None, description="Name of the environment variable holding the relay password (never the password)."
+    )
+    relay_password_file: str | None = Field(
+        None, description="Path of a file holding the relay password (instead of relay_password_env)."
+    )
+    relay_ca_file: str | None = Field(
+        None, description="PEM file of the CA that signed the relay's certificate (default: system CAs)."
+    )
     from_address: str | None = Field(
         None, description="From address of acknowledgements (default: the business e-mail)."
     )
@@ -117,6 +144,36 @@ class DeskSettings(BaseModel):
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_CHASE_PHRASES.items()},
         description="Phrases per language (th, et, en) that mean 'any news on my request?'.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(k in data for k in ("relay_password", "password", "relay_pass")):
+            raise ValueError(
+                "passwords are never kept in goodterms.toml: set relay_password_env (the name of an "
+                "environment variable) or relay_password_file (a file's path) instead"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _relay_login(self) -> DeskSettings:
+        if self.relay_user is not None and self.relay_tls == "none":
+            raise ValueError("relay_user is set but relay_tls is none: a password is never sent without TLS")
+        if self.relay_password_env and self.relay_password_file:
+            raise ValueError("set relay_password_env or relay_password_file, not both")
+        return self
+
+    def relay(self) -> Relay:
+        """The relay as configured here (the password itself is read only when connecting)."""
+        return Relay(
+            host=self.relay_host,
+            port=self.relay_port,
+            tls=self.relay_tls,
+            user=self.relay_user,
+            password_env=self.relay_password_env,
+            password_file=self.relay_password_file,
+            ca_file=self.relay_ca_file,
+        )
 
     @model_validator(mode="after")
     def _limits_agree(self) -> DeskSettings:

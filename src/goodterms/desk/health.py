@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 BLOB_NAME = "desk:sender"
 #: Seconds between heartbeats while nothing changes.
 BEAT_EVERY_S = 30.0
-#: States: "sending" (healthy), "relay unavailable", "database busy", "failing", "stopped".
+#: States: "sending" (healthy), "relay unavailable", "relay setup problem" (wrong password, untrusted
+#: certificate: rows stay queued until someone fixes the settings), "database busy", "failing", "stopped".
 HEALTHY = frozenset({"sending", "stopped"})
 
 

@@ -15,6 +15,7 @@ not hand it to the relay again, writing the mark on the next round.
 from __future__ import annotations
 
 import email.policy
+import hashlib
 import logging
 import smtplib
 import threading
@@ -22,7 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -30,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from goodterms.desk.addresses import usable_address
+from goodterms.desk.relay import Relay, RelaySetupError, connect
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
 
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 _FROM_DEFAULT = "desk@localhost"
 #: Pauses (seconds) between tries of a bookkeeping write after the relay took a message.
 MARK_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+#: Pauses (seconds) before trying again after a lost connection or a temporary (4xx) refusal.
+RETRY_DELAYS: tuple[float, ...] = (2.0, 8.0)
 #: Rows the relay accepted whose "sent" mark could not be written yet: (database, id) -> when accepted.
 _accepted_unmarked: dict[tuple[str, int], datetime] = {}
 _accepted_lock = threading.Lock()
@@ -65,7 +69,7 @@ def enqueue(
         return existing
     now = _now()
     all_headers = dict(headers or {})
-    all_headers.setdefault("Message-ID", make_msgid(domain=_domain(all_headers.get("From"))))
+    all_headers.setdefault("Message-ID", message_id(key, all_headers.get("From")))
     row = m.Outbox(
         key=key,
         client_id=client_id,
@@ -98,6 +102,12 @@ def enqueue(
         )
     session.flush()
     return row
+
+
+def message_id(key: str, from_addr: str | None) -> str:
+    """The Message-ID of the outbox row ``key``: the same on every send, so a resend is recognisable."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<gt.{digest}@{_domain(from_addr)}>"
 
 
 def _request_id(headers: dict[str, str]) -> int | None:
@@ -133,6 +143,8 @@ def build_message(row: m.Outbox) -> EmailMessage:
         if name.lower() in ("to", "subject", "date") or name.lower().startswith("x-goodterms-"):
             continue  # internal bookkeeping headers stay in the ledger
         msg[name] = value
+    if msg["Message-ID"] is None:  # rows queued without one still get their stable id
+        msg["Message-ID"] = message_id(row.key, str(msg["From"]))
     msg.set_content(row.body, charset="utf-8")
     return msg
 
@@ -164,52 +176,85 @@ def _unsent(session: Session, kinds: set[str] | None) -> list[m.Outbox]:
 def send_pending(
     *,
     engine: Engine,
-    relay_host: str,
-    relay_port: int,
+    relay: Relay | None = None,
+    relay_host: str | None = None,
+    relay_port: int | None = None,
     kinds: set[str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    retry_delays: tuple[float, ...] | None = None,
 ) -> int:
     """Send every unsent row through the relay and mark it sent; return how many were sent.
 
-    Raises ``OSError`` (relay unreachable) and ``sqlalchemy.exc.DBAPIError`` (database unavailable)
-    for the caller to retry later; neither loses a row or sends one twice from this process.
+    Give ``relay`` (TLS, login) or, for a plain local relay, ``relay_host`` and ``relay_port``.
+    A lost connection and a temporary refusal (4xx) are tried again after each of ``retry_delays``
+    (default ``RETRY_DELAYS``; ``()`` for a caller that waits on nobody, such as a web request or
+    the desk's own sender loop, which backs off itself); a row still refused for now stays queued
+    with the reason in ``last_error`` for the next round. A refusal for good (5xx) sets the row
+    aside at once and is never tried again. Raises ``RelaySetupError`` (wrong password,
+    untrusted certificate: every row stays queued), ``OSError`` (relay still unreachable after the
+    retries) and ``sqlalchemy.exc.DBAPIError`` (database unavailable) for the caller to report;
+    none loses a row or sends one twice from this process.
     """
+    target = relay if relay is not None else Relay(host=relay_host or "127.0.0.1", port=relay_port or 25)
+    delays = RETRY_DELAYS if retry_delays is None else retry_delays
+    target.check()  # a missing password is a setup problem, found before any connection
     _write_remembered_marks(engine)
     with session_scope(engine) as session:
         ids = [row.id for row in _unsent(session, kinds)]
     db = _database(engine)
     with _accepted_lock:
         ids = [i for i in ids if (db, i) not in _accepted_unmarked]
-    if not ids:
-        return 0
     sent = 0
-    with smtplib.SMTP(relay_host, relay_port, timeout=30) as smtp:
-        for row_id in ids:
-            with session_scope(engine) as session:
-                row = session.get(m.Outbox, row_id)
-                if row is None or row.sent_at is not None or row.failed_at is not None:
-                    continue  # another sender got there first
-                ready = _ready(row)
-                if isinstance(ready, str):
-                    _set_aside(row, ready)
-                    log.error("outbox row %s (%s) set aside: %s", row.id, row.key, ready)
-                    continue
-                to_addr = row.to_addr
-            try:
-                smtp.send_message(ready, to_addrs=[to_addr])
-            except smtplib.SMTPServerDisconnected:
-                raise  # the relay went away: this row and the rest stay unsent
-            except smtplib.SMTPException as exc:  # the relay answered, and said no
-                _note_refusal(engine, row_id, exc, sleep)
-                continue
-            except OSError:
-                raise  # the connection broke: this row and the rest stay unsent
-            except Exception as exc:  # e.g. an address the relay cannot carry (no SMTPUTF8)
-                _note_refusal(engine, row_id, exc, sleep)
-                continue
-            _mark_sent(engine, row_id, sleep)
-            sent += 1
+    broken = 0  # connection failures so far
+    refused_for_now: dict[int, int] = {}  # row id -> temporary refusals so far
+    while ids:
+        try:
+            with connect(target) as smtp:
+                while ids:
+                    outcome = _send_row(engine, smtp, ids[0], sleep)
+                    if outcome == "later":
+                        tries = refused_for_now[ids[0]] = refused_for_now.get(ids[0], 0) + 1
+                        if tries <= len(delays):
+                            sleep(delays[tries - 1])
+                            continue  # the same row again, on the same connection
+                    sent += outcome == "sent"
+                    ids.pop(0)
+        except RelaySetupError:
+            raise  # retrying cannot help: every row not yet sent stays queued
+        except OSError as exc:  # unreachable, or the connection broke: the rows not yet sent wait
+            if broken >= len(delays):
+                raise
+            log.warning("relay %s: %s; trying again in %s s", target.where, exc, delays[broken])
+            sleep(delays[broken])
+            broken += 1
     return sent
+
+
+def _send_row(engine: Engine, smtp: smtplib.SMTP, row_id: int, sleep: Callable[[float], None]) -> str:
+    """Hand one row to the relay: "sent", "done" (nothing to send, or set aside) or "later" (4xx)."""
+    with session_scope(engine) as session:
+        row = session.get(m.Outbox, row_id)
+        if row is None or row.sent_at is not None or row.failed_at is not None:
+            return "done"  # another sender got there first
+        ready = _ready(row)
+        if isinstance(ready, str):
+            _set_aside(row, ready)
+            log.error("outbox row %s (%s) set aside: %s", row.id, row.key, ready)
+            return "done"
+        to_addr = row.to_addr
+    try:
+        smtp.send_message(ready, to_addrs=[to_addr])
+    except smtplib.SMTPServerDisconnected:
+        raise  # the relay went away: this row and the rest stay unsent
+    except smtplib.SMTPException as exc:  # the relay answered, and said no
+        return "done" if _note_refusal(engine, row_id, exc, sleep) else "later"
+    except OSError:
+        raise  # the connection broke: this row and the rest stay unsent
+    except Exception as exc:  # e.g. an address the relay cannot carry (no SMTPUTF8)
+        _note_refusal(engine, row_id, exc, sleep)
+        return "done"
+    _mark_sent(engine, row_id, sleep)
+    return "sent"
 
 
 def _set_aside(row: m.Outbox, reason: str) -> None:
@@ -226,8 +271,11 @@ def _refusal_code(exc: Exception) -> int | None:
     return None
 
 
-def _note_refusal(engine: Engine, row_id: int, exc: Exception, sleep: Callable[[float], None]) -> None:
-    """The relay refused this row: for good (5xx, or it cannot carry it at all) or for now (4xx)."""
+def _note_refusal(engine: Engine, row_id: int, exc: Exception, sleep: Callable[[float], None]) -> bool:
+    """The relay refused this row: for good (5xx, or it cannot carry it at all) or for now (4xx).
+
+    Return True when the row was set aside for good.
+    """
     code = _refusal_code(exc)
     permanent = code is None or code >= 500
     reason = f"the relay refused it ({type(exc).__name__}: {exc})"
@@ -244,6 +292,7 @@ def _note_refusal(engine: Engine, row_id: int, exc: Exception, sleep: Callable[[
 
     log.warning("outbox row %s refused by the relay%s: %s", row_id, "" if permanent else " for now", exc)
     _write_with_retry(engine, write, sleep)
+    return permanent
 
 
 def _mark_sent(engine: Engine, row_id: int, sleep: Callable[[float], None]) -> None:

@@ -31,6 +31,7 @@ from goodterms.app import Goodterms
 from goodterms.desk import health
 from goodterms.desk.intake import DeskContext, IntakeProblem, IntakeResult, receive, refuse
 from goodterms.desk.outbox import send_pending
+from goodterms.desk.relay import Relay, RelaySetupError
 from goodterms.ledger.importers.mail import ParsedMail, parse_mail
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,7 @@ class DeskServer:
     relay_host: str
     relay_port: int
     interval_s: float = 5.0
+    relay: Relay | None = None  # TLS and login; None: a plain relay at relay_host:relay_port
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -247,13 +249,16 @@ class DeskServer:
         try:
             send_pending(
                 engine=self.app.engine,
-                relay_host=self.relay_host,
-                relay_port=self.relay_port,
+                relay=self.relay or Relay(host=self.relay_host, port=self.relay_port),
                 kinds={"ack", "repeat_ack"},
+                retry_delays=(),  # this loop backs off itself; a row refused for now waits a round
             )
         except sa_exc.SQLAlchemyError as exc:  # locked or unreachable: the rows wait, nothing is lost
             log.warning("desk sender: database unavailable, trying again shortly: %s", exc)
             return "database busy", str(getattr(exc, "orig", exc))[:300]
+        except RelaySetupError as exc:  # wrong password, untrusted certificate: the rows wait, staff must act
+            log.error("desk sender: the relay cannot be used as set up: %s", exc)
+            return "relay setup problem", str(exc)[:300]
         except OSError as exc:  # relay down: the rows stay unsent and are tried again
             log.warning("relay %s:%s unavailable: %s", self.relay_host, self.relay_port, exc)
             return "relay unavailable", f"{self.relay_host}:{self.relay_port}: {exc}"[:300]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from goodterms.app import Goodterms
 from goodterms.desk import outbox
+from goodterms.desk.relay import Relay
 from goodterms.handling import facts
 from goodterms.handling.assessment import assess_clients, flag_codes
 from goodterms.handling.config import FollowupSettings
@@ -161,6 +162,8 @@ def send(
     relay_host: str | None = None,
     relay_port: int | None = None,
     rules: Collection[str] | None = None,
+    relay: Relay | None = None,
+    retry_delays: tuple[float, ...] | None = None,
 ) -> SendResult:
     """Queue every notice due in the outbox, record it, apply pause/resume, then send via the relay.
 
@@ -219,9 +222,13 @@ def send(
                 set_status(session=session, client=client_row, status="paused", reason=n.key, at=now)
             elif n.resumes_work and client_row.status == "paused":
                 set_status(session=session, client=client_row, status="active", reason=n.key, at=now)
-    host = relay_host or app.settings.desk.relay_host
-    port = relay_port or app.settings.desk.relay_port
-    result.sent = outbox.send_pending(engine=app.engine, relay_host=host, relay_port=port, kinds=set(KINDS))
+    if relay is None:  # the [desk] relay, or a plain one at the host and port given
+        relay = app.settings.desk.relay()
+        if relay_host or relay_port:
+            relay = Relay(host=relay_host or relay.host, port=relay_port or relay.port)
+    result.sent = outbox.send_pending(
+        engine=app.engine, relay=relay, kinds=set(KINDS), retry_delays=retry_delays
+    )
     return result
 
 

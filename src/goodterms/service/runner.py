@@ -21,6 +21,7 @@ from typing import Any
 
 from goodterms.app import Goodterms
 from goodterms.connect.config import MailboxSettings
+from goodterms.desk.relay import Relay
 from goodterms.desk.smtpd import DeskServer
 from goodterms.service import health
 from goodterms.service.schedule import Scheduler
@@ -174,7 +175,7 @@ class Runner:
 
     app: Goodterms
     smtp: tuple[str, int]
-    relay: tuple[str, int]
+    relay: Relay  # TLS and login as set up ([desk] and the command's relay options)
     web: tuple[str, int] | None = None
     send_interval_s: float = 5.0
     tick_s: float = 30.0
@@ -194,9 +195,10 @@ class Runner:
                 self.app,
                 self.smtp[0],
                 self.smtp[1],
-                self.relay[0],
-                self.relay[1],
+                self.relay.host,
+                self.relay.port,
                 interval_s=self.send_interval_s,
+                relay=self.relay,
             )
             self.desk.start()
             log.info("smtp intake listening on %s:%s", *self.smtp, extra={"part": "smtp intake"})
@@ -218,8 +220,7 @@ class Runner:
             tick_s=self.tick_s,
             tone_every_s=self.tone_every_s,
             assess_every_s=self.assess_every_s,
-            relay_host=self.relay[0],
-            relay_port=self.relay[1],
+            relay=self.relay,
             refresh=self.web_part.refresh_assessment if self.web_part is not None else None,
         )
         self.scheduler.start()

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.app import Goodterms
+from goodterms.desk.relay import Relay
 from goodterms.handling import followup
 from goodterms.handling.config import FollowupSettings
 from goodterms.ledger import models as m
@@ -69,8 +70,7 @@ class Scheduler:
     tick_s: float = 30.0
     tone_every_s: float = 600.0
     assess_every_s: float = 900.0
-    relay_host: str = "127.0.0.1"
-    relay_port: int = 25
+    relay: Relay = field(default_factory=lambda: Relay(host="127.0.0.1", port=25))
     refresh: Callable[[], None] | None = None  # refreshes the web app's assessment; None without the web
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -152,8 +152,8 @@ class Scheduler:
                 result = followup.send(
                     app=self.app,
                     as_of=local_now.date(),
-                    relay_host=self.relay_host,
-                    relay_port=self.relay_port,
+                    relay=self.relay,
+                    retry_delays=(),  # the next round tries again
                     rules=due,
                 )
             except OSError:
@@ -167,8 +167,8 @@ class Scheduler:
 
             send_pending(
                 engine=self.app.engine,
-                relay_host=self.relay_host,
-                relay_port=self.relay_port,
+                relay=self.relay,
+                retry_delays=(),
                 kinds=set(followup.KINDS),
             )
 

@@ -44,7 +44,11 @@ def desk_data(request: Request, user: User, limit: int) -> dict[str, Any]:
         row = item.to_json()
         row["client_ref"] = refs.get(item.client_id)
         rows.append(row)
-    return {"now": now.isoformat(), "queue": rows, "not_sent": not_sent}
+    from goodterms.desk.health import sender_health
+
+    sender = sender_health(web(request).gt.engine)  # e.g. the relay refused our login: rows wait
+    held_up = sender if sender is not None and not sender["healthy"] else None
+    return {"now": now.isoformat(), "queue": rows, "not_sent": not_sent, "sender_problem": held_up}
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from goodterms.ledger.db import session_scope
 from goodterms.web import accounts
 from goodterms.web.context import is_htmx, render, require, web
 
@@ -34,7 +35,16 @@ def plan_data(request: Request) -> dict[str, Any]:
             override_dir=gt.settings.followup.template_dir,
         )
         items.append({**item.as_json(), "subject": preview.subject, "body": preview.body})
-    return {"as_of": day.isoformat(), "notices": items}
+    from goodterms.desk.outbox import set_aside_rows
+    from goodterms.handling.followup import KINDS
+
+    with session_scope(gt.engine) as session:  # notices the outbox set aside: staff must see them, and why
+        not_sent = [
+            {"to": r.to_addr, "subject": r.subject, "reason": r.last_error, "at": r.failed_at.isoformat()}
+            for r in set_aside_rows(session=session, kinds=set(KINDS))
+            if r.failed_at is not None
+        ]
+    return {"as_of": day.isoformat(), "notices": items, "not_sent": not_sent}
 
 
 @router.get("/followups", response_class=HTMLResponse, include_in_schema=False)
@@ -55,7 +65,7 @@ def _send(request: Request) -> tuple[Any, dict[str, Any]]:
     from goodterms.handling.followup import send
 
     try:
-        result = send(app=web(request).gt)
+        result = send(app=web(request).gt, retry_delays=())  # nobody waits on a web request
     except (OSError, smtplib.SMTPException) as exc:
         # The notices are recorded and queued before sending; the outbox retries them later.
         summary_error = {"queued": None, "sent": 0, "error": f"the mail relay could not be reached: {exc}"}

@@ -107,6 +107,7 @@ def send_reply(*, gt: Goodterms, request_id: int, text: str, template: str, reso
     before anything is stored when the text scolds.
     """
     from goodterms.desk.outbox import enqueue, send_pending
+    from goodterms.desk.relay import RelaySetupError
     from goodterms.desk.responses import answer, wait_on_client
     from goodterms.desk.threading import reply_subject
 
@@ -177,15 +178,23 @@ def send_reply(*, gt: Goodterms, request_id: int, text: str, template: str, reso
     try:
         sent = send_pending(
             engine=gt.engine,
-            relay_host=gt.settings.desk.relay_host,
-            relay_port=gt.settings.desk.relay_port,
+            relay=gt.settings.desk.relay(),
             kinds={"reply"},
+            retry_delays=(),  # nobody waits on a web request: the outbox tries again later
         )
+    except RelaySetupError as exc:  # wrong password, untrusted certificate: the reply waits for the fix
+        result["error"] = f"the reply is queued but the mail relay cannot be used as set up: {exc}"
     except (OSError, smtplib.SMTPException) as exc:
         # The reply is recorded and queued; the outbox sends it when the relay is back.
         result["error"] = f"the mail relay could not be reached: {exc}"
     else:
         result["sent"] = sent > 0
+        if not result["sent"]:
+            with session_scope(gt.engine) as session:
+                queued = session.get(m.Outbox, result["outbox_id"])
+                if queued is not None and queued.last_error:
+                    state = "was not sent" if queued.failed_at is not None else "is queued"
+                    result["error"] = f"the reply {state}: {queued.last_error}"
     return result
 
 

@@ -69,8 +69,10 @@ def visible(html: str, lang: str) -> str:
 
 
 def codes_in(text: str, lang: str) -> list[str]:
-    """Return the internal codes in ``text`` (a code that is also the reader's word for it is no leak)."""
-    return [
+    """Return the internal codes in ``text`` (a code that is also the reader's word for it is no leak),
+    and any other snake_case code (event types, sorts) an English page would show as it is."""
+    snake = re.findall(r"(?<![\w@./-])[a-z]+(?:_[a-z0-9]+)+(?![\w@/-])", text)
+    return snake + [
         c for c in CODES if msg.name(c, lang) != c and re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)
     ]
 

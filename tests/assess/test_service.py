@@ -76,7 +76,7 @@ def test_a_one_client_run_today_reuses_the_saved_portfolio_medians(engine: Engin
 def test_markdown_lists_flags_evidence_and_advice(engine: Engine) -> None:
     text = markdown(run(engine, portfolio(*healthy("x"), *noisy("x", 30))))
     assert "## Client x (x)" in text
-    assert "**hostile_tone**" in text
+    assert "**hostile tone**" in text and "hostile_tone" not in text
     assert "Evidence: 60 records" in text
 
 
@@ -100,9 +100,25 @@ def test_cli_prints_json_and_refuses_bad_input_with_exit_2(db_url: str, engine: 
         assert bad.exit_code == 2
         assert "Traceback" not in bad.output
     table = runner.invoke(cli, ["--db", db_url, "assess", "x", "--as-of", "2026-05-25", "--no-trend"])
-    assert table.exit_code == 0 and "hostile_tone" in table.stdout
+    assert table.exit_code == 0 and "contacts too often (medium" in table.stdout
+    assert "hostile_tone" not in table.stdout
 
 
 def test_naive_as_of_is_refused(engine: Engine) -> None:
     with pytest.raises(ValueError, match="aware"):
         assess(app=Goodterms(Settings(), engine), as_of=datetime(2026, 5, 1) + timedelta(0))
+
+
+def test_cli_speaks_the_readers_language_from_lang_or_the_locale(db_url: str, engine: Engine) -> None:
+    import_event_dicts(engine, portfolio(*healthy("x"), *noisy("x", 30)))
+    runner = CliRunner()
+    base = ["--db", db_url, "assess", "x", "--as-of", "2026-05-25", "--no-trend"]
+    thai = runner.invoke(cli, base, env={"LANG": "th_TH.UTF-8", "LC_ALL": ""})
+    assert thai.exit_code == 0, thai.output
+    assert "ติดต่อบ่อยเกินไป" in thai.stdout and "2569" in thai.stdout  # flag words, the Buddhist era
+    estonian = runner.invoke(cli, [*base, "--lang", "et"], env={"LANG": "th_TH.UTF-8", "LC_ALL": ""})
+    assert "liigne suhtlus" in estonian.stdout and "ติดต่อ" not in estonian.stdout
+    plain = runner.invoke(cli, base, env={"LANG": "C.UTF-8", "LC_ALL": ""})  # the business's (English)
+    assert "contacts too often" in plain.stdout
+    bad = runner.invoke(cli, [*base, "--lang", "fr"])
+    assert bad.exit_code == 2 and "--lang" in bad.output and "Traceback" not in bad.output

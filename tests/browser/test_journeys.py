@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from goodterms.assess import messages as reader_words
 from tests.browser.conftest import LANGS, Server, check_page, gettext_for, sign_in
 
 # One client of each language in the demo (c001 Thai, c002 Estonian, c003 English), all flagged.
@@ -46,6 +47,10 @@ def test_owner_finds_sorts_and_opens_a_client_from_the_portfolio(
     expect(page.locator("#results tbody tr")).to_have_count(total)
     check_page(page, lang, "02-portfolio")
 
+    opened = health_column(page)
+    assert opened == sorted(opened)  # the portfolio opens worst first
+    page.get_by_label(_("Sort by")).select_option("name")
+    page.wait_for_url(re.compile(r"sort=name"), wait_until="commit")
     page.get_by_label(_("Sort by")).select_option("health")
     page.wait_for_url(re.compile(r"sort=health"), wait_until="commit")
     expect(page.locator("#results tbody tr")).to_have_count(total)
@@ -95,7 +100,9 @@ def test_owner_reads_evidence_adds_a_note_and_marks_a_message_rude(
     first.locator("summary").click()
     expect(evidence.first).to_be_visible()
     expect(evidence).to_have_count(len(flags[0]["evidence"]))
-    expect(first.locator("summary")).to_contain_text(_(flags[0]["code"]))
+    # The flag in the reader's words, never its code.
+    expect(first.locator("summary")).to_contain_text(reader_words.name(flags[0]["code"], lang))
+    expect(first.locator("summary")).not_to_contain_text(flags[0]["code"])
     check_page(page, lang, "04-client-evidence")
 
     page.get_by_label(_("New note")).fill(NOTE_OF[lang])

@@ -32,9 +32,7 @@ def slow_response(facts: ClientFacts, ctx: Context) -> Finding | None:
     chases = sum(r.chases for r in late)
     longest = max(r.hours_late for r in late)
     lang = ctx.language
-    text = msg.summary(
-        CODE, lang, name=facts.name, late=len(late), hours=msg.number(longest, lang, 0), chases=chases
-    )
+    text = msg.summary(CODE, lang, name=facts.name, late=len(late), hours=msg.Num(longest, 0), chases=chases)
     cap = ctx.settings.evidence_cap
     evidence = tuple(Evidence("request", r.id, r.at) for r in late[:cap]) + facts.evidence.get(CODE, ())
     measures: dict[str, Measure] = {
@@ -49,7 +47,8 @@ def slow_response(facts: ClientFacts, ctx: Context) -> Finding | None:
     return Finding(
         code=CODE,
         severity=severity,
-        summary=text,
+        summary=text.text(),
+        message=text,
         measures=measures,
         threshold={"late_requests_low": 1, "late_requests_medium": 2, "late_requests_high": 5},
         evidence=evidence,

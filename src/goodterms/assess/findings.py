@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from goodterms.assess.config import Levels
+from goodterms.assess.messages import Message
 
 Severity = Literal["low", "medium", "high"]
 SEVERITY_POINTS: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
@@ -32,7 +33,11 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Finding:
-    """A red flag raised on a client (or on the business), explained."""
+    """A red flag raised on a client (or on the business), explained.
+
+    ``summary`` is written in the business's language; ``message`` (its key and parameters) lets every
+    reader read it in their own (``Message.text``, or ``messages.reworded`` over the JSON).
+    """
 
     code: str
     severity: Severity
@@ -43,6 +48,11 @@ class Finding:
     contribution: float = 0.0
     client: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    message: Message | None = None
+
+    def summary_in(self, lang: str) -> str:
+        """Return the summary in a reader's language (as written when the finding has no message)."""
+        return self.summary if self.message is None else self.message.text(lang)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -54,6 +64,8 @@ class Finding:
             "contribution": self.contribution,
             "evidence": [e.to_json() for e in self.evidence],
         }
+        if self.message is not None:
+            data["message"] = self.message.to_json()
         if self.client is not None:
             data["client"] = self.client
         return data

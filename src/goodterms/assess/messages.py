@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
 LANGUAGES = ("en", "et", "th")
@@ -172,6 +177,138 @@ ADVICE: dict[str, dict[str, str]] = {
     },
 }
 
+#: The words a reader sees for codes: verdicts, flags and severities (codes stay in the JSON).
+NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "keep": "keep",
+        "set_boundaries": "set boundaries",
+        "renegotiate": "renegotiate",
+        "let_go": "let go",
+        "after_hours": "after-hours contact",
+        "concession_pressure": "pressure for discounts",
+        "controlling": "too many revision rounds",
+        "hostile_tone": "hostile tone",
+        "late_payment_trend": "paying later and later",
+        "over_contact": "contacts too often",
+        "rush_demands": "rush demands",
+        "staff_strain": "strain on staff",
+        "thin_margin": "thin margin",
+        "unpaid_time": "unpaid time",
+        "unresponsive": "slow to answer us",
+        "slow_response": "we answered late",
+        "low": "low",
+        "medium": "medium",
+        "high": "high",
+    },
+    "et": {
+        "keep": "hoia",
+        "set_boundaries": "sea piirid",
+        "renegotiate": "lepi uuesti kokku",
+        "let_go": "lase lahti",
+        "after_hours": "tööajaväline suhtlus",
+        "concession_pressure": "järeleandmiste surve",
+        "controlling": "liiga palju parandusringe",
+        "hostile_tone": "vaenulik toon",
+        "late_payment_trend": "hilinevad maksed",
+        "over_contact": "liigne suhtlus",
+        "rush_demands": "kiirustamine",
+        "staff_strain": "töötajate koormus",
+        "thin_margin": "väike marginaal",
+        "unpaid_time": "tasustamata aeg",
+        "unresponsive": "ei vasta meile",
+        "slow_response": "meie aeglane vastus",
+        "low": "madal",
+        "medium": "keskmine",
+        "high": "kõrge",
+    },
+    "th": {
+        "keep": "รักษาไว้",
+        "set_boundaries": "กำหนดขอบเขต",
+        "renegotiate": "เจรจาใหม่",
+        "let_go": "ยุติความสัมพันธ์",
+        "after_hours": "ติดต่อนอกเวลา",
+        "concession_pressure": "กดดันขอส่วนลด",
+        "controlling": "ควบคุมมากเกินไป",
+        "hostile_tone": "น้ำเสียงไม่เป็นมิตร",
+        "late_payment_trend": "ชำระเงินช้าลงเรื่อย ๆ",
+        "over_contact": "ติดต่อบ่อยเกินไป",
+        "rush_demands": "เร่งงานบ่อย",
+        "staff_strain": "พนักงานเหนื่อยล้า",
+        "thin_margin": "กำไรต่ำ",
+        "unpaid_time": "เวลาที่ไม่ได้ค่าตอบแทน",
+        "unresponsive": "ไม่ตอบกลับ",
+        "slow_response": "เราตอบช้า",
+        "low": "ต่ำ",
+        "medium": "ปานกลาง",
+        "high": "สูง",
+    },
+}
+
+#: The portfolio's summary strip: how many clients each verdict has, in words.
+COUNTS: dict[str, dict[str, str]] = {
+    "en": {
+        "let_go": "{n} to let go",
+        "renegotiate": "{n} to renegotiate",
+        "set_boundaries": "{n} to set boundaries",
+        "keep": "{n} to keep",
+    },
+    "et": {
+        "let_go": "{n} lahti lasta",
+        "renegotiate": "{n} uuesti kokku leppida",
+        "set_boundaries": "{n} piire seada",
+        "keep": "{n} hoida",
+    },
+    "th": {
+        "let_go": "ยุติความสัมพันธ์ {n} ราย",
+        "renegotiate": "เจรจาใหม่ {n} ราย",
+        "set_boundaries": "กำหนดขอบเขต {n} ราย",
+        "keep": "รักษาไว้ {n} ราย",
+    },
+}
+
+#: Headings of the CLI's table and Markdown report.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "client": "Client",
+        "health": "Health",
+        "verdict": "Verdict",
+        "flags": "Flags",
+        "first_step": "First step",
+        "as_of": "as of {when}",
+        "report": "Client assessment as of {when}",
+        "trend": "Trend",
+        "evidence": "Evidence: {count} records",
+        "us": "(us)",
+        "ours": "Our own findings",
+    },
+    "et": {
+        "client": "Klient",
+        "health": "Tervis",
+        "verdict": "Otsus",
+        "flags": "Ohumärgid",
+        "first_step": "Esimene samm",
+        "as_of": "seisuga {when}",
+        "report": "Klientide hinnang seisuga {when}",
+        "trend": "Suund",
+        "evidence": "Tõendid: {count} kirjet",
+        "us": "(meie)",
+        "ours": "Meie enda leiud",
+    },
+    "th": {
+        "client": "ลูกค้า",
+        "health": "สุขภาพ",
+        "verdict": "ข้อสรุป",
+        "flags": "สัญญาณเตือน",
+        "first_step": "ขั้นแรก",
+        "as_of": "ณ {when}",
+        "report": "การประเมินลูกค้า ณ {when}",
+        "trend": "แนวโน้ม",
+        "evidence": "หลักฐาน: {count} รายการ",
+        "us": "(เรา)",
+        "ours": "ข้อสังเกตเกี่ยวกับเราเอง",
+    },
+}
+
 _LOCALES = {"en": "en", "et": "et", "th": "th"}
 
 
@@ -195,14 +332,170 @@ def number(value: float | int | None, lang: str, places: int = 1) -> str:
     return text
 
 
+def label(key: str, lang: str, **params: Any) -> str:
+    """Return a heading of the CLI's table or report in ``lang``."""
+    return LABELS[language(lang)][key].format(**params)
+
+
+def moment(value: datetime, lang: str, tz: str) -> str:
+    """Return a date and time for a reader: their locale, the business's timezone, the Buddhist era in Thai."""
+    local = value.astimezone(ZoneInfo(tz))
+    reader = language(lang)
+    text = format_date(local.date(), format="medium", locale=_LOCALES[reader])
+    if reader == "th":
+        text = text.replace(str(local.year), str(local.year + 543))
+    return f"{text} {format_time(local, format='short', locale=_LOCALES[reader])}"
+
+
+def locale_language(value: str | None) -> str | None:
+    """Return the goodterms language of a locale name like ``th_TH.UTF-8`` (None for C, POSIX or others)."""
+    code = (value or "").split(".")[0].split("_")[0].split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
 def money(value: Decimal | float, currency: str, lang: str) -> str:
     """Format an amount of money for the owner's language."""
     return format_currency(Decimal(str(value)), currency, locale=_LOCALES[language(lang)])
 
 
-def summary(code: str, lang: str, **params: Any) -> str:
-    """Return a flag's one-sentence summary in ``lang``."""
-    return SUMMARIES[language(lang)][code].format(**params)
+@dataclass(frozen=True)
+class Num:
+    """A number parameter of a message, formatted in the reader's language when the message is read."""
+
+    value: float | int | None
+    places: int = 1
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money parameter of a message, shown with its currency in the reader's language."""
+
+    value: Decimal | float
+    currency: str
+
+
+Param = str | int | Num | Money
+
+
+@dataclass(frozen=True)
+class Message:
+    """A flag's summary as a key and its parameters, readable in any language.
+
+    ``lang`` is the language it is first written in (the business's: ``Finding.summary``); ``more`` are
+    keys of further sentences over the same parameters (``hostile_tone_threats``).
+    """
+
+    key: str
+    params: Mapping[str, Param]
+    lang: str = "en"
+    more: tuple[str, ...] = ()
+
+    def also(self, key: str, **params: Param) -> Message:
+        """Return this message with one more sentence (and its parameters)."""
+        return Message(self.key, {**self.params, **params}, self.lang, (*self.more, key))
+
+    def text(self, lang: str | None = None) -> str:
+        """Return the message in ``lang`` (default: the language it was first written in)."""
+        reader = language(lang or self.lang)
+        values = {k: _param(v, reader) for k, v in self.params.items()}
+        return " ".join(SUMMARIES[reader][key].format(**values) for key in (self.key, *self.more))
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the key, further sentences and parameters (numbers and money tagged) for JSON."""
+        return {
+            "key": self.key,
+            "more": list(self.more),
+            "params": {k: _tag(v) for k, v in self.params.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        """Read a message back from ``to_json``."""
+        params = {str(k): _untag(v) for k, v in dict(data.get("params") or {}).items()}
+        return cls(str(data["key"]), params, more=tuple(str(k) for k in data.get("more") or ()))
+
+
+def _param(value: Param, lang: str) -> str | int:
+    if isinstance(value, Num):
+        return number(value.value, lang, value.places)
+    if isinstance(value, Money):
+        return money(value.value, value.currency, lang)
+    return value
+
+
+def _tag(value: Param) -> Any:
+    if isinstance(value, Num):
+        number_value = None if value.value in (float("inf"), float("-inf")) else value.value
+        return {
+            "number": number_value,
+            "places": value.places,
+            "infinite": number_value is None and value.value is not None,
+        }
+    if isinstance(value, Money):
+        return {"money": str(value.value), "currency": value.currency}
+    return value
+
+
+def _untag(value: Any) -> Param:
+    if isinstance(value, Mapping):
+        if "money" in value:
+            return Money(Decimal(str(value["money"])), str(value["currency"]))
+        if value.get("infinite"):
+            return Num(float("inf"), int(value.get("places", 1)))
+        return Num(value.get("number"), int(value.get("places", 1)))
+    return value if isinstance(value, int | str) else str(value)
+
+
+def summary(code: str, lang: str, **params: Param) -> Message:
+    """Return a flag's summary (``code`` or an alternative key like ``controlling:none``), first in ``lang``."""
+    if code not in SUMMARIES["en"]:
+        raise KeyError(f"no summary is written for {code!r}")
+    return Message(code, params, language(lang))
+
+
+def reworded(found: Mapping[str, Any], lang: str) -> str:
+    """Return a finding's summary (its JSON) in ``lang``: from its message, else the text it carries."""
+    said = found.get("message")
+    if isinstance(said, Mapping) and said.get("key") in SUMMARIES["en"]:
+        return Message.from_json(said).text(lang)
+    return str(found.get("summary", ""))
+
+
+def reword_client(assessed: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Return a client's assessment JSON for a reader of ``lang``: summaries, advice and words in it.
+
+    Codes stay as they are; the words for them come beside: ``verdict_words`` on the client,
+    ``words`` and ``severity_words`` on each finding.
+    """
+    flags = [reword_finding(f, lang) for f in assessed.get("flags", [])]
+    advised = [
+        {**a, "text": advice(str(a["key"]), lang) if a.get("key") in ADVICE["en"] else str(a.get("text", ""))}
+        for a in assessed.get("advice", [])
+    ]
+    verdict = str(assessed.get("verdict", ""))
+    return {**assessed, "flags": flags, "advice": advised, "verdict_words": name(verdict, lang)}
+
+
+def reword_finding(found: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Return one finding's JSON with its summary and the words for its codes in ``lang``."""
+    return {
+        **found,
+        "summary": reworded(found, lang),
+        "words": name(str(found.get("code", "")), lang),
+        "severity_words": name(str(found.get("severity", "")), lang),
+    }
+
+
+def name(code: str, lang: str) -> str:
+    """Return the reader's word for a verdict, flag or severity code (the code itself if unknown)."""
+    return NAMES[language(lang)].get(code, NAMES["en"].get(code, code.replace("_", " ")))
+
+
+def counts(tally: Mapping[str, int], lang: str) -> str:
+    """Return the summary strip: "1 to let go · 4 to renegotiate · …", worst verdict first, zeros left out."""
+    order = ("let_go", "renegotiate", "set_boundaries", "keep")
+    words = COUNTS[language(lang)]
+    return " · ".join(words[v].format(n=tally[v]) for v in order if tally.get(v))
 
 
 def advice(key: str, lang: str) -> str:

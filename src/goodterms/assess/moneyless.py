@@ -68,18 +68,24 @@ def summary_without_money(code: str, lang: str, name: str, measures: Mapping[str
 
 
 def finding_without_money(found: Mapping[str, Any], lang: str, name: str) -> dict[str, Any]:
-    """Return a finding's JSON without money measures, its summary written without money."""
+    """Return a finding's JSON without money measures, its summary written without money in ``lang``.
+
+    A summary with money in it loses its message too (its parameters are the money), so nothing left
+    in the JSON carries an amount.
+    """
     measures = found.get("measures", {})
     kept = {k: v for k, v in measures.items() if not is_money_measure(k)}
     text = summary_without_money(str(found["code"]), lang, name, measures)
-    return {**found, "measures": kept, "summary": found["summary"] if text is None else text}
+    if text is None:
+        return {**found, "measures": kept, "summary": msg.reworded(found, lang)}
+    return {k: v for k, v in found.items() if k != "message"} | {"measures": kept, "summary": text}
 
 
 def client_without_money(assessed: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """Return a client's assessment JSON (``ClientResult.to_json``) as a reader without money sees it.
 
-    ``lang`` is the language the summaries were written in (the business's).
+    ``lang`` is the reader's language: every summary, advice and word is given in it.
     """
     name = str(assessed.get("name", ""))
     flags = [finding_without_money(f, lang, name) for f in assessed.get("flags", [])]
-    return {**assessed, "flags": flags}
+    return msg.reword_client({**assessed, "flags": flags}, lang)

@@ -5,7 +5,8 @@ high; renegotiate when a money flag is at least medium, or when health is below 
 and money findings cost at least as many health points as behaviour findings; set_boundaries when
 health is below ``boundaries_below`` or a behaviour flag is at least medium; else keep. A client whose
 health fell mostly through behaviour (the over-communicator: contact volume, late calls) needs
-boundaries first, not a new price. Advice keys are stable; texts come in the business's language.
+boundaries first, not a new price. Advice keys are stable; the step that answers the worst finding
+comes first (``advice_keys``); texts are written in a language given, and read again in the reader's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 
 from goodterms.assess import messages as msg
 from goodterms.assess.config import AssessSettings
-from goodterms.assess.findings import Finding
+from goodterms.assess.findings import SEVERITY_POINTS, Finding
 from goodterms.assess.health import contribution
 
 Verdict = Literal["keep", "set_boundaries", "renegotiate", "let_go"]
@@ -24,7 +25,7 @@ VERDICT_ADVICE: dict[str, tuple[str, ...]] = {
     "keep": ("keep_up",),
     "set_boundaries": ("state_office_hours", "state_response_times"),
     "renegotiate": ("review_price_scope", "be_firm_time_price"),
-    "let_go": ("keep_call_log", "final_report_handover", "courteous_parting"),
+    "let_go": ("courteous_parting", "final_report_handover", "keep_call_log"),
 }
 
 FLAG_ADVICE: dict[str, tuple[str, ...]] = {
@@ -41,6 +42,9 @@ FLAG_ADVICE: dict[str, tuple[str, ...]] = {
     "thin_margin": ("review_price_scope",),
     "slow_response": ("answer_faster",),
 }
+
+#: Advice a client to keep never gets: renegotiation and boundary notices.
+NOT_FOR_KEEP = frozenset(VERDICT_ADVICE["renegotiate"] + VERDICT_ADVICE["set_boundaries"])
 
 
 def _at_least_medium(findings: Sequence[Finding], codes: Sequence[str]) -> bool:
@@ -68,12 +72,28 @@ def verdict(health: int, findings: Sequence[Finding], settings: AssessSettings) 
     return "keep"
 
 
+def worst_first(findings: Sequence[Finding]) -> list[Finding]:
+    """Return findings worst first: highest severity, then most health points lost, then by code."""
+    return sorted(findings, key=lambda f: (-SEVERITY_POINTS[f.severity], f.contribution, f.code))
+
+
+def advice_keys(chosen: Verdict, findings: Sequence[Finding]) -> list[str]:
+    """Return the advice keys for a verdict and its findings, the step that answers the worst first.
+
+    A client to let go gets the parting steps first; any other client gets the advice for its worst
+    finding first, then for the others, then the verdict's own. A client to keep gets no renegotiation
+    advice and no boundary notice: only what keeps working and what answers a finding otherwise.
+    """
+    answers = [k for f in worst_first(findings) for k in FLAG_ADVICE.get(f.code, ())]
+    if chosen == "let_go":
+        ordered = [*VERDICT_ADVICE["let_go"], *answers]
+    elif chosen == "keep":
+        ordered = [*VERDICT_ADVICE["keep"], *(k for k in answers if k not in NOT_FOR_KEEP)]
+    else:
+        ordered = [*answers, *VERDICT_ADVICE[chosen]]
+    return list(dict.fromkeys(ordered))
+
+
 def advice(chosen: Verdict, findings: Sequence[Finding], lang: str) -> list[dict[str, str]]:
     """Return the advice for a verdict and its findings: stable keys, texts in ``lang``, no repeats."""
-    keys: list[str] = []
-    for key in VERDICT_ADVICE[chosen] + tuple(k for f in findings for k in FLAG_ADVICE.get(f.code, ())):
-        if key not in keys:
-            keys.append(key)
-    if chosen == "keep" and len(keys) > 1:
-        keys.remove("keep_up")
-    return [{"key": key, "text": msg.advice(key, lang)} for key in keys]
+    return [{"key": key, "text": msg.advice(key, lang)} for key in advice_keys(chosen, findings)]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 
+from goodterms.assess.messages import LANGUAGES, locale_language
 from goodterms.cli.app import app, open_app
+from goodterms.cli.output import console
 
 
 def _as_of(value: str | None, tz: str) -> datetime | None:
@@ -31,6 +33,11 @@ def assess_command(
     ),
     fmt: str = typer.Option("table", "--format", help="table, json or markdown."),
     trend: bool = typer.Option(True, "--trend/--no-trend", help="Include the monthly health trend."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the table and report: en, et or th (default: the LANG locale, else the business's).",
+    ),
 ) -> None:
     """Assess clients: red flags with evidence, health 0-100, trend, verdict and advice."""
     from goodterms.assess.render import markdown, table
@@ -40,6 +47,9 @@ def assess_command(
     if fmt not in ("table", "json", "markdown"):
         typer.echo("--format: use table, json or markdown", err=True)
         raise typer.Exit(code=2)
+    if lang is not None and lang not in LANGUAGES:
+        typer.echo(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(code=2)
     try:
         gt = open_app()
         moment = _as_of(as_of, gt.business().timezone)
@@ -47,9 +57,13 @@ def assess_command(
     except (SettingsProblem, UnknownClient, ValueError) as exc:
         typer.echo(exc.args[0] if exc.args else str(exc), err=True)
         raise typer.Exit(code=2) from None
+    reader = (
+        lang or locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG")) or gt.business().language
+    )
+    tz = gt.business().timezone
     if fmt == "json":
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
-        typer.echo(markdown(result))
+        typer.echo(markdown(result, reader, tz))
     else:
-        Console().print(table(result))
+        console.print(table(result, reader, tz))

@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
+from goodterms.assess.messages import reword_client
 from goodterms.assess.moneyless import client_without_money
+from goodterms.assess.verdict import FLAG_ADVICE
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
 from goodterms.ledger.views import (
@@ -31,6 +33,7 @@ from goodterms.web import accounts
 from goodterms.web.accounts import User
 from goodterms.web.context import is_htmx, language, render, require, web
 from goodterms.web.i18n import translations
+from goodterms.web.portfolio import health_band
 
 router = APIRouter()
 MONEY_TYPES = frozenset({"invoice", "payment", "concession"})
@@ -56,6 +59,8 @@ def client_data(
     before: datetime | None = None,
 ) -> dict[str, Any]:
     """Return everything the client page shows, as JSON-ready data."""
+    from goodterms.assess.service import assess_settings
+
     w = web(request)
     now = datetime.now(UTC)
     try:
@@ -72,10 +77,12 @@ def client_data(
         head["days_late"] = None
     assessed = w.assessment.get() if w.assessment else None
     found = assessed.get(head["client"]["id"]) if assessed else None
-    # Flag summaries and advice are written in the business's language, not the client's.
-    findings_language = w.gt.business().language
-    if found is not None and not user.money:
-        found = client_without_money(found, findings_language)
+    # Flag summaries, advice and the words for codes are given in the reader's language.
+    findings_language = language(request, user)
+    if found is not None:
+        found = (reword_client if user.money else client_without_money)(found, findings_language)
+        found["advice"] = _with_answers(found)
+        found["health_band"] = health_band(found.get("health"), assess_settings(w.gt))
     return {
         "headline": head,
         "assessment": found,
@@ -92,6 +99,21 @@ def client_data(
         "filters": {"types": types, "channels": channels, "until": until.isoformat() if until else None},
         "older_link": _older_link(ref, types, channels, line["older"]),
     }
+
+
+def _with_answers(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the advice, each with the words of the findings it answers (``answers``: their codes)."""
+    out = []
+    for item in found.get("advice", []):
+        answered = [f for f in found.get("flags", []) if item.get("key") in FLAG_ADVICE.get(f["code"], ())]
+        out.append(
+            {
+                **item,
+                "answers": [f["code"] for f in answered],
+                "answers_words": [f["words"] for f in answered],
+            }
+        )
+    return out
 
 
 def _timeline_limits(until: date | None, before: datetime | None) -> tuple[date | None, datetime | None]:

@@ -153,7 +153,7 @@ class Web:
     output_dir: Path
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     assessment: AssessmentCache | None = None
-    buddhist_era: bool = False
+    buddhist_era: bool = True  # Thai readers read dates in the Buddhist era (2026 is 2569)
 
 
 def make_env() -> Environment:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from functools import cache
 from importlib import resources
 
@@ -15,11 +16,26 @@ LANGUAGE_NAMES = {"en": "English", "th": "ไทย", "et": "Eesti"}
 BABEL_LOCALES = {"en": "en_GB", "th": "th_TH", "et": "et_EE"}
 
 
+_CODE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
+
+
+class English(gettext.NullTranslations):
+    """English is the source text, but a code used as a message (``let_go``, ``approval_ask``) is shown in
+    words: the assessment's own words for verdicts and flags, else the code with spaces."""
+
+    def gettext(self, message: str) -> str:
+        if _CODE.fullmatch(message) is None:
+            return message
+        from goodterms.assess.messages import NAMES
+
+        return NAMES["en"].get(message, message.replace("_", " "))
+
+
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """Return the compiled catalog of a language (English is the source text)."""
+    """Return the compiled catalog of a language (English is the source text, codes in words)."""
     if lang not in LANGUAGES or lang == "en":
-        return gettext.NullTranslations()
+        return English()
     source = resources.files("goodterms.web").joinpath("locale", f"{lang}.po")
     with source.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
@@ -104,8 +120,6 @@ DYNAMIC_MESSAGES = (
 
 def source_messages() -> list[str]:
     """Return every message the interface translates: gettext calls in templates and modules, plus data words."""
-    import re
-
     from goodterms.web.template_store import FAMILIES
 
     pattern = re.compile(r"""_\(\s*"((?:[^"\\]|\\.)+)"\s*\)""")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -10,10 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from goodterms.assess import messages as msg
+from goodterms.assess.config import AssessSettings
+from goodterms.assess.moneyless import client_without_money
 from goodterms.ledger import models as m
 from goodterms.ledger.views import SORTS, STATUSES, PortfolioQuery, portfolio_page
 from goodterms.web.accounts import User
-from goodterms.web.context import render, require, web
+from goodterms.web.context import language, render, require, web
 from goodterms.web.sparkline import sparkline_points
 
 router = APIRouter()
@@ -23,21 +27,62 @@ def _query(q: str, status: str, sort: str, desc: bool, page: int, per_page: int)
     return PortfolioQuery(q=q, status=status, sort=sort, desc=desc, page=page, per_page=per_page).normalised()
 
 
+VERDICT_ORDER = ("let_go", "renegotiate", "set_boundaries", "keep")
+
+
+def health_band(health: int | None, settings: AssessSettings) -> str:
+    """Return the colour band of a health score, on the verdict's own lines (bad, poor, fair, good)."""
+    if health is None:
+        return "none"
+    if health < settings.let_go_below:
+        return "bad"
+    if health < settings.renegotiate_below:
+        return "poor"
+    if health < settings.boundaries_below:
+        return "fair"
+    return "good"
+
+
+def _worst_first(assessed: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Return a sort key per client: lowest health first, the most severe verdict first at equal health."""
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    ordered = sorted(
+        assessed, key=lambda k: (int(assessed[k]["health"]), rank.get(assessed[k]["verdict"], 9), k)
+    )
+    return {k: i for i, k in enumerate(ordered)}
+
+
 def portfolio_data(request: Request, user: User, pq: PortfolioQuery) -> dict[str, Any]:
-    """Return the portfolio page's data: one page of clients joined with their assessment."""
+    """Return the portfolio page's data: one page of clients joined with their assessment.
+
+    Verdicts, flags and each client's first step come as codes and, beside them, in the reader's words.
+    """
+    from goodterms.assess.service import assess_settings
+
     w = web(request)
+    lang = language(request, user)
+    settings = assess_settings(w.gt)
     assessed = w.assessment.get() if w.assessment else None
-    health = {k: int(v["health"]) for k, v in assessed.items()} if assessed else None
+    health = _worst_first(assessed) if assessed else None
     page = portfolio_page(engine=w.gt.engine, query=pq, health=health)
     for row in page["clients"]:
         found = assessed.get(row["id"]) if assessed else None
+        if found is not None:
+            found = (msg.reword_client if user.money else client_without_money)(found, lang)
         row["health"] = found["health"] if found else None
+        row["health_band"] = health_band(row["health"], settings)
         row["verdict"] = found["verdict"] if found else None
+        row["verdict_words"] = found["verdict_words"] if found else None
         row["flags"] = [f["code"] for f in found["flags"]] if found else []
+        row["flag_words"] = [f["words"] for f in found["flags"]] if found else []
+        row["first_step"] = found["advice"][0] if found and found["advice"] else None
         row["trend"] = [t["health"] for t in found.get("trend", [])] if found else []
         if not user.money:
             row.pop("amount_due", None)
     page["assessed"] = assessed is not None
+    tally = Counter(str(v["verdict"]) for v in assessed.values()) if assessed else Counter()
+    page["verdicts"] = {v: tally.get(v, 0) for v in VERDICT_ORDER}
+    page["summary"] = msg.counts(tally, lang) if assessed else ""
     page["query"] = {
         "q": pq.q,
         "status": pq.status,
@@ -68,7 +113,7 @@ def portfolio_page_html(
     request: Request,
     q: Q = "",
     status: Status = "",
-    sort: Sort = "name",
+    sort: Sort = "health",
     desc: bool = False,
     page: Page = 1,
     per_page: PerPage = 50,
@@ -98,7 +143,7 @@ def portfolio_api(
     request: Request,
     q: Q = "",
     status: Status = "",
-    sort: Sort = "name",
+    sort: Sort = "health",
     desc: bool = False,
     page: Page = 1,
     per_page: PerPage = 50,

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from goodterms.assess.data import ClientFacts
 from goodterms.assess.findings import Evidence, Finding, Measure, Severity
+from goodterms.assess.messages import Message
 
 
 def _attached(code: str, facts: ClientFacts) -> tuple[tuple[Evidence, ...], int]:
@@ -18,16 +19,21 @@ def finding(
     code: str,
     severity: Severity,
     facts: ClientFacts,
-    summary: str,
+    summary: Message,
     measures: Mapping[str, Measure],
     threshold: Mapping[str, Measure],
 ) -> Finding:
-    """Return a finding on ``facts`` with the evidence the loader attached for ``code``."""
+    """Return a finding on ``facts`` with the evidence the loader attached for ``code``.
+
+    ``summary`` is the message (key and parameters) any reader gets in their language; the finding also
+    keeps it written in the language it was first written in (the business's), for the JSON contract.
+    """
     evidence, total = _attached(code, facts)
     return Finding(
         code=code,
         severity=severity,
-        summary=summary,
+        summary=summary.text(),
+        message=summary,
         measures={**measures, "evidence_total": total},
         threshold=threshold,
         evidence=evidence,

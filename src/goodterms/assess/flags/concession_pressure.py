@@ -31,8 +31,8 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         name=facts.name,
         asks=facts.concession_asks,
         after=facts.asks_after_grant,
-        value=msg.money(facts.granted_value, ctx.currency, lang),
-        share=msg.number(value_share * 100, lang, 0),
+        value=msg.Money(facts.granted_value, ctx.currency),
+        share=msg.Num(value_share * 100, 0),
     )
     measures: dict[str, Measure] = {
         "asks": facts.concession_asks,

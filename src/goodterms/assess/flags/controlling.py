@@ -26,8 +26,8 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         CODE if level != float("inf") else f"{CODE}:none",
         lang,
         name=facts.name,
-        per_delivery=msg.number(per_delivery, lang),
-        ratio=msg.number(level, lang),
+        per_delivery=msg.Num(per_delivery),
+        ratio=msg.Num(level),
     )
     measures: dict[str, Measure] = {
         "approval_rounds": facts.approval_rounds,

@@ -29,13 +29,13 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         name=facts.name,
         hostile=facts.hostile,
         toned=facts.toned,
-        share=msg.number(share * 100, lang, 0),
+        share=msg.Num(share * 100, 0),
         recent=facts.hostile_recent,
         days=cfg.recent_days,
     )
     if facts.threats:
         # Threats are counted among the hostile messages and named apart; the evidence quotes them first.
-        text += " " + msg.summary("hostile_tone_threats", lang, threats=facts.threats)
+        text = text.also("hostile_tone_threats", threats=facts.threats)
     trend = (
         "rising" if recent_share > earlier_share else "falling" if recent_share < earlier_share else "flat"
     )

@@ -40,10 +40,10 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         CODE,
         lang,
         name=facts.name,
-        slope=msg.number(slope, lang),
+        slope=msg.Num(slope),
         cycles=len(cycles),
         overdue=len(overdue),
-        overdue_days=msg.number(oldest, lang, 0),
+        overdue_days=msg.Num(oldest, 0),
     )
     measures: dict[str, Measure] = {
         "cycles": len(cycles),

@@ -28,8 +28,8 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         CODE,
         lang,
         name=facts.name,
-        per_week=msg.number(facts.per_week, lang),
-        ratio=msg.number(by_week, lang),
+        per_week=msg.Num(facts.per_week),
+        ratio=msg.Num(by_week),
     )
     measures: dict[str, Measure] = {
         "inbound_contacts": facts.inbound,

@@ -36,7 +36,7 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         name=facts.name,
         strained=facts.strained_calls,
         long=facts.long_calls,
-        long_min=msg.number(cfg.long_call_minutes, lang, 0),
+        long_min=msg.Num(cfg.long_call_minutes, 0),
         late=facts.late_calls,
         hostile=facts.hostile_calls,
         missed=facts.missed_calls,

@@ -29,8 +29,8 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         CODE,
         lang,
         name=facts.name,
-        rate=msg.money(round(rate, 2), ctx.currency, lang),
-        reference=msg.money(round(reference, 2), ctx.currency, lang),
+        rate=msg.Money(round(rate, 2), ctx.currency),
+        reference=msg.Money(round(reference, 2), ctx.currency),
     )
     measures: dict[str, Measure] = {
         "revenue": str(facts.revenue),

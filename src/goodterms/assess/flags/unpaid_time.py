@@ -26,8 +26,8 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         CODE,
         lang,
         name=facts.name,
-        share=msg.number(share * 100, lang, 0),
-        median=msg.number(port.unpaid_share * 100, lang, 0),
+        share=msg.Num(share * 100, 0),
+        median=msg.Num(port.unpaid_share * 100, 0),
     )
     measures: dict[str, Measure] = {
         "unpaid_hours": rounded((facts.nonbillable_min + facts.handling_min) / 60),

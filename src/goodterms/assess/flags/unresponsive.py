@@ -25,9 +25,9 @@ def check(facts: ClientFacts, ctx: Context) -> Finding | None:
         name=facts.name,
         unanswered=facts.unanswered,
         asks=facts.asks,
-        median=msg.number(facts.median_wait_days, lang),
-        longest=msg.number(facts.longest_wait_days, lang),
-        delay=msg.number(facts.delay_days, lang),
+        median=msg.Num(facts.median_wait_days),
+        longest=msg.Num(facts.longest_wait_days),
+        delay=msg.Num(facts.delay_days),
     )
     measures: dict[str, Measure] = {
         "asks": facts.asks,

@@ -1,0 +1,174 @@
+"""The reader's words: portfolio, client page and the CLI table in th, et and en show no internal code
+(flag, verdict, severity, advice key) and no summary in a language other than the reader's.
+
+Names and the client's own words are excepted: the pages mark them with the client's ``lang``, and the
+walk leaves out any text inside an element whose language is not the reader's.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from goodterms.app import Goodterms
+from goodterms.assess import messages as msg
+from goodterms.assess.flags import FLAGS
+from goodterms.cli import app as cli
+from goodterms.demo import generate
+from goodterms.ledger.importing import import_event_dicts
+from goodterms.web.accounts import add_user
+from goodterms.web.app import create_app
+from tests.web.conftest import PASSWORD, TestClient, new_client, sign_in
+from tests.web.test_money import AS_OF, DemoEndCache, _mark_the_aggressive_client_rude
+
+READERS = ("th", "et", "en")
+VERDICTS = ("keep", "set_boundaries", "renegotiate", "let_go")
+SEVERITIES = ("low", "medium", "high")
+CODES = (*FLAGS, "slow_response", *VERDICTS, *SEVERITIES, *msg.ADVICE["en"])
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees in the reader's language (not head, scripts, or text marked another lang)."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "col", "source", "wbr", "area", "base"})
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.lang = lang
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        own = dict(attrs).get("lang")
+        hidden = tag in ("head", "script", "style", "template") or (own is not None and own != self.lang)
+        self.stack.append((tag, hidden or (bool(self.stack) and self.stack[-1][1])))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1][1]):
+            self.parts.append(data)
+
+
+def visible(html: str, lang: str) -> str:
+    parser = _Visible(lang)
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def codes_in(text: str, lang: str) -> list[str]:
+    """Return the internal codes in ``text`` (a code that is also the reader's word for it is no leak),
+    and any other snake_case code (event types, sorts) an English page would show as it is."""
+    snake = re.findall(r"(?<![\w@./-])[a-z]+(?:_[a-z0-9]+)+(?![\w@/-])", text)
+    return snake + [
+        c for c in CODES if msg.name(c, lang) != c and re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)
+    ]
+
+
+@pytest.fixture
+def demo(db_url: str) -> Iterator[Goodterms]:
+    gt = Goodterms.open(db_url, "/nonexistent/goodterms.toml")
+    import_event_dicts(gt.engine, generate(seed=7))
+    _mark_the_aggressive_client_rude(gt)
+    add_user(engine=gt.engine, email="owner@biz.example", role="owner", password=PASSWORD, sees_money=True)
+    yield gt
+    gt.engine.dispose()
+
+
+def _owner(gt: Goodterms, tmp_path: Path) -> TestClient:
+    app = create_app(gt, output_dir=tmp_path / "out")
+    app.state.web.assessment = DemoEndCache(gt)
+    return sign_in(new_client(app), "owner@biz.example")
+
+
+def _summary(found: dict[str, Any], lang: str) -> str:
+    """Return a finding's summary as a reader of ``lang`` should read it."""
+    return msg.Message.from_json(found["message"]).text(lang)
+
+
+def test_pages_and_the_cli_table_speak_the_readers_words(demo: Goodterms, tmp_path: Path) -> None:
+    owner = _owner(demo, tmp_path)
+    assessed = DemoEndCache(demo).get() or {}
+    assert assessed, "the demo portfolio is assessed"
+    worst = sorted(assessed.values(), key=lambda c: c["health"])
+    # A client of each verdict there is, and the one with the most flags.
+    walked = {
+        c["id"]: c
+        for c in [*{v["verdict"]: v for v in worst}.values(), max(worst, key=lambda c: len(c["flags"]))]
+    }
+    flagged = {f["code"] for c in walked.values() for f in c["flags"]}
+    assert len(flagged) >= 5, flagged
+    for lang in READERS:
+        portfolio = owner.get("/", params={"lang": lang, "per_page": 200}).text
+        seen = visible(portfolio, lang)
+        assert not codes_in(seen, lang), (lang, codes_in(seen, lang))
+        for verdict in {c["verdict"] for c in assessed.values()}:
+            assert msg.name(verdict, lang) in seen
+        for client in walked.values():
+            page = html.unescape(owner.get(f"/clients/{client['id']}", params={"lang": lang}).text)
+            seen = visible(page, lang)
+            assert not codes_in(seen, lang), (lang, client["id"], codes_in(seen, lang))
+            assert msg.name(client["verdict"], lang) in seen
+            for item in client["advice"]:
+                assert msg.advice(item["key"], lang) in seen
+            for found in client["flags"]:
+                mine = _summary(found, lang)
+                assert mine in page, (lang, found["code"])
+                for other in READERS:
+                    theirs = _summary(found, other)
+                    if other != lang and theirs != mine:
+                        assert theirs not in page, (lang, other, found["code"])
+    runner = CliRunner()
+    for lang in READERS:
+        out = runner.invoke(
+            cli,
+            [
+                "--db",
+                str(demo.engine.url.render_as_string(hide_password=False)),
+                "assess",
+                "--as-of",
+                AS_OF.date().isoformat(),
+                "--no-trend",
+                "--lang",
+                lang,
+            ],
+            env={"LANG": "C.UTF-8"},
+        )
+        assert out.exit_code == 0, out.output
+        assert not codes_in(out.stdout, lang), (lang, codes_in(out.stdout, lang))
+        assert msg.label("first_step", lang) in out.stdout
+        if lang == "th":
+            assert str(AS_OF.year + 543) in out.stdout  # the Buddhist era
+        else:
+            assert str(AS_OF.year) in out.stdout
+
+
+def test_the_portfolio_opens_worst_first_with_a_summary_strip(demo: Goodterms, tmp_path: Path) -> None:
+    owner = _owner(demo, tmp_path)
+    assessed = DemoEndCache(demo).get() or {}
+    data = owner.get("/api/portfolio", params={"per_page": 200}).json()
+    rank = {v: i for i, v in enumerate(("let_go", "renegotiate", "set_boundaries", "keep"))}
+    keys = [(c["health"], rank[c["verdict"]]) for c in data["clients"]]
+    assert keys == sorted(keys) and len(keys) == len(assessed)  # lowest health, most severe verdict first
+    first = data["clients"][0]
+    assert first["verdict_words"] == msg.name(first["verdict"], "en")
+    assert first["first_step"]["text"] == msg.advice(assessed[first["id"]]["advice"][0]["key"], "en")
+    tally = {v: sum(1 for c in assessed.values() if c["verdict"] == v) for v in VERDICTS}
+    for lang, words in (("en", "to renegotiate"), ("et", "uuesti kokku leppida"), ("th", "เจรจาใหม่")):
+        page = owner.get("/", params={"lang": lang}).text
+        strip = msg.counts(tally, lang)
+        assert words in strip and f'<p class="summary-strip">{strip}</p>' in page
+    # Health by colour (a band class) and number.
+    assert re.search(r'<span class="health (bad|poor|fair|good)">\d+</span>', page)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import mailbox
-import smtplib
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -30,7 +29,7 @@ from goodterms.handling.followup import plan, send
 from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_path
 from goodterms.reports.packet import build_packet
-from tests.desk.conftest import Sink, free_port
+from tests.desk.conftest import Sink, deliver, free_port, mail, wait_for
 
 HOURS = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -73,10 +72,10 @@ def history() -> list[dict[str, Any]]:
          "currency": "EUR", "email": "desk@scribe.example", "language": "en", "hours": HOURS,
          "response_target_hours": "4", "target_hourly_rate": "40.00"},
     ]  # fmt: skip
-    for cid, (name, lang, tz, mail, phone) in CLIENTS.items():
+    for cid, (name, lang, tz, address, phone) in CLIENTS.items():
         events.append(
             {"type": "client", "id": cid, "name": name, "language": lang, "timezone": tz, "currency": "EUR",
-             "emails": [mail], "phones": [phone], "rate": "45.00"}
+             "emails": [address], "phones": [phone], "rate": "45.00"}
         )  # fmt: skip
         subject, text = SUBJECTS[lang]
         for week in range(24):
@@ -163,29 +162,6 @@ def write_history(folder: Path) -> list[Path]:
     return [jsonl, calls, box_path]
 
 
-def mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = "desk@scribe.example"
-    msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain="client.example")
-    for name, value in headers.items():
-        msg[name.replace("_", "-")] = value
-    msg.set_content(body)
-    return msg
-
-
-def deliver(port: int, msg: EmailMessage) -> None:
-    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
-        smtp.send_message(msg)  # raises on any 4xx/5xx answer: the desk must take every one of these
-
-
-def wait_for(sink: Sink, count: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while len(sink.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def business_app(db_url: str) -> Goodterms:
     return Goodterms.open(db_url, "/nonexistent/goodterms.toml")
@@ -264,7 +240,7 @@ def test_a_business_runs_on_its_own_history(
     deliver(server.port, mail(CLIENTS["lond"][3], "Out of office", "I am away until Monday.",
                               Auto_Submitted="auto-replied"))  # fmt: skip
     deliver(server.port, mail("new.person@prospect.example", "Quote", "How much for a two-hour interview?"))
-    wait_for(relay, 4)
+    wait_for(relay, 4, timeout=15.0)
     time.sleep(0.5)  # nothing more may come (no ack to the auto-reply)
     acks = {msg["To"]: msg for msg in relay.messages}
     assert set(acks) == {

@@ -270,12 +270,13 @@ class DeskServer:
     def _report(self, state: str, detail: str | None) -> None:
         now = datetime.now(UTC)
         changed = state != self.sender_state
-        self.sender_state, self.sender_detail = state, detail
         due = self._beat_at is None or (now - self._beat_at).total_seconds() >= health.BEAT_EVERY_S
         if (changed or due) and health.write_beat(
             self.app.engine, state=state, detail=detail, interval_s=self.interval_s
         ):
             self._beat_at = now
+        # Set after the beat is stored, so that whoever sees the new state here finds it in the ledger too.
+        self.sender_state, self.sender_detail = state, detail
 
     def _supervise(self) -> None:
         """Run the send loop; should it ever end by an exception, log it, report it and start it again."""

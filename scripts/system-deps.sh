@@ -3,7 +3,8 @@
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-fc-list 2>/dev/null | grep -qi garuda || need+=(fonts-thai-tlwg fontconfig)
+# grep reads to the end (no -q): with pipefail an early exit would fail fc-list on SIGPIPE and reinstall.
+fc-list 2>/dev/null | grep -i garuda >/dev/null || need+=(fonts-thai-tlwg fontconfig)
 ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # The mailbox tests run a real Dovecot IMAP server on 127.0.0.1 (tests/connect/dovecot.py).

@@ -56,7 +56,6 @@ class ClientFacts:
     work_min: float = 0.0
     nonbillable_min: float = 0.0
     handling_min: float = 0.0  # staff time on contacts (calls, meetings, messages), chases excluded
-    call_min: float = 0.0
     inbound_calls: int = 0
     missed_calls: int = 0
     long_calls: int = 0  # inbound calls taken of long_call_minutes or more
@@ -124,12 +123,6 @@ class ClientFacts:
         return float(self.revenue) / (self.total_min / 60) if self.total_min else None
 
     @property
-    def call_min_per_1000(self) -> float:
-        if self.revenue <= 0:
-            return float("inf") if self.call_min else 0.0
-        return self.call_min * 1000 / float(self.revenue)
-
-    @property
     def changes_per_delivery(self) -> float:
         return (self.approval_rounds + self.change_requests) / max(1, self.deliveries)
 
@@ -158,7 +151,6 @@ class PortfolioStats:
     after_hours_share: float = 0.0
     rush_share: float = 0.0
     unpaid_share: float = 0.0
-    call_min_per_1000: float = 0.0
     median_wait_days: float = 0.0
     changes_per_delivery: float = 0.0
     effective_rate: float = 0.0
@@ -179,7 +171,6 @@ class PortfolioStats:
             after_hours_share=_median(after_hours_share(f, settings) for f in contacted),
             rush_share=_median(f.rushes / f.requests for f in active if f.requests),
             unpaid_share=_median(f.unpaid_share for f in active if f.total_min),
-            call_min_per_1000=_median(f.call_min_per_1000 for f in paying if f.call_min),
             median_wait_days=_median(f.median_wait_days for f in active if f.asks),
             changes_per_delivery=_median(f.changes_per_delivery for f in active if f.deliveries),
             effective_rate=_median(rates),

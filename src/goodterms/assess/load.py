@@ -228,7 +228,6 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
             mo.key,
             c.client_id,
             func.sum(handling),
-            func.sum(case((call, c.duration_s), else_=0)),
             func.min(epoch(c.at)),
             func.max(epoch(c.at)),
             count_if(counted),
@@ -262,13 +261,12 @@ def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None
         "hostile_calls",
         "strained_calls",
     ]
-    for k, cid, handled, call_s, first, last, n, slots, *rest in conn.execute(query):
+    for k, cid, handled, first, last, n, slots, *rest in conn.execute(query):
         chases, chase_slots, chase_s = (int(v or 0) for v in rest[len(names) :])
         after = int(slots or 0) - chase_slots
         values = acc[(k, cid)]
         values.update(
             handling_min=(int(handled or 0) - chase_s) / 60,
-            call_min=int(call_s or 0) / 60,
             inbound=int(n or 0) - chases,
             after_hours=after % LATE_UNIT,
             late_night=after // LATE_UNIT,

@@ -1,5 +1,7 @@
 """A whole business, rehearsed: import its history, switch the desk on, reply, follow up, assess, part.
 
+It crosses every feature; it lives beside the desk tests for their SMTP sink fixture.
+
 Each part of goodterms has its own tests; this one catches the seams between them, on whichever
 backend the run uses. A business brings six months of history (JSON Lines, a call-log CSV, an mbox),
 then real mail arrives over SMTP on 127.0.0.1 and acknowledgements go to a sink relay.
@@ -18,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from goodterms.app import Goodterms
@@ -165,19 +166,6 @@ def write_history(folder: Path) -> list[Path]:
 @pytest.fixture
 def business_app(db_url: str) -> Goodterms:
     return Goodterms.open(db_url, "/nonexistent/goodterms.toml")
-
-
-@pytest.fixture
-def sink() -> Iterator[tuple[Sink, str, int]]:
-    """The business's mail relay, as a sink on 127.0.0.1: (handler, host, port)."""
-    handler = Sink()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, "127.0.0.1", port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

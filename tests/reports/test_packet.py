@@ -41,7 +41,7 @@ def nfkc(text: str) -> str:
 
 def test_evidence_log_holds_every_contact_with_thai_words_intact(gt: Goodterms, tmp_path: Path) -> None:
     packet = build_packet(app=gt, client="c1", out=tmp_path / "p", as_of=AS_OF)
-    wb = load_workbook(packet.files["evidence"], read_only=True)
+    wb = load_workbook(packet.files["evidence"])
     assert wb.sheetnames == ["สรุป", "การติดต่อ", "การรอคอย", "ใบแจ้งหนี้", "การชำระเงิน", "สัญญาณเตือน"]
     body = records(wb["การติดต่อ"])
     with gt.sessions() as s:
@@ -66,14 +66,14 @@ def test_evidence_log_shows_tone_as_the_business_judged_it(gt: Goodterms, tmp_pa
     mark_message(engine=gt.engine, contact_ext_id="c1-k3", rude=False)  # read hostile; staff: not rude
     mark_message(engine=gt.engine, contact_ext_id="c1-k1", rude=True)  # read frustrated; staff: rude
     packet = build_packet(app=gt, client="c1", out=tmp_path / "p", as_of=AS_OF)
-    body = records(load_workbook(packet.files["evidence"], read_only=True)["การติดต่อ"])
+    body = records(load_workbook(packet.files["evidence"])["การติดต่อ"])
     assert body[0]["น้ำเสียง"] == "hostile"
     assert body[2]["น้ำเสียง"] is None  # the hostile reading is withdrawn, not relabelled
 
 
 def test_evidence_log_shows_both_sides_waiting_and_days_late(gt: Goodterms, tmp_path: Path) -> None:
     packet = build_packet(app=gt, client="c1", out=tmp_path / "p", as_of=AS_OF, lang="en")
-    wb = load_workbook(packet.files["evidence"], read_only=True)
+    wb = load_workbook(packet.files["evidence"])
     waiting = records(wb["Waiting"])
     assert [(w["Who waited"], w["Days"]) for w in waiting] == [
         ("Client waited on us", 0.1),  # 3 hours

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +27,9 @@ from goodterms.gcpause import gc_paused
 from goodterms.ledger.queries import UnknownClient as UnknownClient
 from goodterms.ledger.queries import find_client as lookup_client
 from goodterms.tone_service import fill_tone
+
+#: Known trend points: month start -> client database id -> health then (None: not started yet).
+MonthHistory = Mapping[datetime, Mapping[int, int | None]]
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def assess(
     trend: bool = True,
     fill: bool = True,
     portfolio: PortfolioStats | None = None,
+    history: MonthHistory | None = None,
 ) -> AssessResult:
     """Assess every client (or one) as of a moment: flags with evidence, health, trend, verdict, advice.
 
@@ -118,15 +122,17 @@ def assess(
         trend: also score the client at the last ``trend_months`` month starts.
         fill: first read the tone of contacts that have text but no tone (see ``fill_tone``).
         portfolio: medians to judge by; default the saved ones for a one-client run today, else computed.
+        history: a portfolio's trend points already known (month start -> client db id -> health, None
+            where the client had not started): only the clients missing at a month are scored there.
     """
     if as_of is not None and (as_of.tzinfo is None or as_of.utcoffset() is None):
         raise ValueError("as_of must be timezone-aware")
     if client is not None:
-        return _assess(app, client, as_of, trend, fill, portfolio)
+        return _assess(app, client, as_of, trend, fill, portfolio, history)
     # A portfolio's facts, evidence and findings are millions of small objects without reference cycles:
     # the cyclic collector would scan them again and again (a fifth of a 10,000-client run, bench/assess.py).
     with gc_paused(collect_after=True):
-        return _assess(app, client, as_of, trend, fill, portfolio)
+        return _assess(app, client, as_of, trend, fill, portfolio, history)
 
 
 def _assess(
@@ -136,6 +142,7 @@ def _assess(
     trend: bool,
     fill: bool,
     portfolio: PortfolioStats | None,
+    stored: MonthHistory | None = None,
 ) -> AssessResult:
     settings = assess_settings(app)
     biz = app.business()
@@ -181,10 +188,13 @@ def _assess(
         for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
+        known = stored or {}
         months: Iterable[dict[int, ClientFacts]] = (
-            past if together else (load_facts(conn, scope=scope.at(point)) for point in points)
+            past
+            if together
+            else (_month_facts(conn, scope, point, facts, known.get(point)) for point in points)
         )  # a portfolio: one month at a time, each dropped once scored
-        trends = _trends(scope, ctx, points, months)
+        trends = _trends(scope, ctx, points, months, known)
     results: list[ClientResult] = []
     business: list[Finding] = []
     for cid, one in facts.items():
@@ -232,19 +242,55 @@ def _points(scope: Scope) -> list[datetime]:
     return month_ends(scope.as_of, scope.settings.trend_months, scope.calendar.zone)
 
 
+def _month_facts(
+    conn: Connection,
+    scope: Scope,
+    point: datetime,
+    now: Mapping[int, ClientFacts],
+    known: Mapping[int, int | None] | None,
+) -> dict[int, ClientFacts]:
+    """Return the facts at a month start of the clients whose health then is not known yet."""
+    if not known:
+        return load_facts(conn, scope=scope.at(point))
+    missing = [cid for cid in now if cid not in known]
+    if not missing:
+        return {}
+    ids = None if 2 * len(missing) > len(now) else missing  # most are missing: one scan of all is cheaper
+    return {
+        cid: f
+        for cid, f in load_facts(conn, scope=scope.at(point), client_ids=ids).items()
+        if cid not in known
+    }
+
+
 def _trends(
-    scope: Scope, ctx: Context, points: Sequence[datetime], past: Iterable[dict[int, ClientFacts]]
+    scope: Scope,
+    ctx: Context,
+    points: Sequence[datetime],
+    past: Iterable[dict[int, ClientFacts]],
+    known: Mapping[datetime, Mapping[int, int | None]] | None = None,
 ) -> dict[int, list[dict[str, Any]]]:
-    """Score each client at past month ends, against today's portfolio (so only the client moves it)."""
+    """Score each client at past month ends, against today's portfolio (so only the client moves it).
+
+    A point in ``known`` (a stored month end) is taken as it is; only the clients missing there are scored.
+    """
     out: dict[int, list[dict[str, Any]]] = {}
     zone = scope.calendar.zone
     for point, facts_then in zip(points, past, strict=True):
         then = Context(ctx.settings, ctx.portfolio, point, ctx.language, ctx.currency, ctx.target_hourly_rate)
         label = _month(point - timedelta(seconds=1), zone)  # the month that ended at this point
-        for cid, facts in facts_then.items():
-            if _started(facts, point):
-                health, _ = score(run_flags(facts, then), scope.settings)
-                out.setdefault(cid, []).append({"month": label, "health": health, "as_of": point.isoformat()})
+        healths = {
+            cid: score(run_flags(facts, then), scope.settings)[0]
+            for cid, facts in facts_then.items()
+            if _started(facts, point)
+        }
+        for cid, health in (known or {}).get(point, {}).items():
+            if health is not None and cid not in facts_then:
+                healths[cid] = health
+        for cid in sorted(healths):
+            out.setdefault(cid, []).append(
+                {"month": label, "health": healths[cid], "as_of": point.isoformat()}
+            )
     return out
 
 

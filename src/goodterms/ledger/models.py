@@ -506,3 +506,68 @@ class MailboxFolder(Base):
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     synced_at: Mapped[datetime | None]
     __table_args__ = (UniqueConstraint("mailbox", "folder"),)
+
+
+# --- stored assessments (migration 0010) -----------------------------------------------------
+
+
+class StoredAssessment(Base):
+    """A client's latest assessment, as ``goodterms assess --json`` gives it (``goodterms.assess.store``)."""
+
+    __tablename__ = "assessments"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime]  # when the refresh that made it began reading the ledger
+    as_of: Mapped[datetime]
+    settings_key: Mapped[str] = mapped_column(String(64))
+    health: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(30))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    generation: Mapped[int] = mapped_column(BigInteger, index=True)  # AssessmentPortfolio.generation then
+
+
+class AssessmentStale(Base):
+    """A client whose ledger changed since its assessment; marked in the transaction of the change."""
+
+    __tablename__ = "assessment_stale"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by each mark: a refresh clears its own
+    marked_at: Mapped[datetime]
+
+
+class AssessmentMonth(Base):
+    """A client's health at a past month end, kept so that a trend does not recompute closed months."""
+
+    __tablename__ = "assessment_months"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    as_of: Mapped[datetime] = mapped_column(primary_key=True)  # the start of the next month
+    month: Mapped[str] = mapped_column(String(7))
+    settings_key: Mapped[str] = mapped_column(String(64))
+    health: Mapped[int | None] = mapped_column(Integer)  # None: the client had not started then
+    computed_at: Mapped[datetime]
+
+
+class VerdictChange(Base):
+    """A stored assessment whose verdict differs from the one it replaced."""
+
+    __tablename__ = "verdict_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    old_verdict: Mapped[str] = mapped_column(String(30))
+    new_verdict: Mapped[str] = mapped_column(String(30))
+    old_health: Mapped[int] = mapped_column(Integer)
+    new_health: Mapped[int] = mapped_column(Integer)
+
+
+class AssessmentPortfolio(Base):
+    """The one row of the stored portfolio: medians, findings on the business, and a write counter."""
+
+    __tablename__ = "assessment_portfolio"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)  # bumped by every write (in its lock)
+    computed_at: Mapped[datetime | None]  # of the last whole-portfolio refresh
+    as_of: Mapped[datetime | None]
+    settings_key: Mapped[str | None] = mapped_column(String(64))
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    business: Mapped[list[Any] | None] = mapped_column(JSON)
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)

@@ -13,6 +13,7 @@ from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from goodterms.ledger.models import MARK_NOT_RUDE, MARK_RUDE, Blob, Client, Contact
+from goodterms.ledger.stale import mark_stale
 from goodterms.text import ToneModel, analyze, learn, load_default_model
 from goodterms.text.embed import EmbedUnavailable
 
@@ -38,6 +39,7 @@ def mark_message(*, engine: Engine, contact_ext_id: str, rude: bool) -> str:
         if contact is None:
             raise ContactNotFound(f"no contact with id {contact_ext_id!r}")
         contact.staff_mark = RUDE if rude else NOT_RUDE
+        mark_stale(session, [contact.client_id])
         return str(session.scalar(select(Client.ext_id).where(Client.id == contact.client_id)))
 
 
@@ -91,6 +93,8 @@ def learn_from_marks(*, engine: Engine, embed: bool = False) -> dict[str, int]:
             .values(tone=None, tone_score=None)
         )
         cleared = result.rowcount if isinstance(result, CursorResult) else 0
+        if cleared:
+            mark_stale(session, None)  # tone read again with the new model: everyone's may change
     return {"marks": len(marks), "rude": rude, "not_rude": len(marks) - rude, "cleared": int(cleared or 0)}
 
 
@@ -127,7 +131,7 @@ def fill_tone(
     while True:
         with Session(engine) as session, session.begin():
             rows = session.execute(
-                select(Contact.id, Contact.text)
+                select(Contact.id, Contact.text, Contact.client_id)
                 .where(
                     Contact.tone.is_(None),
                     Contact.direction == "inbound",
@@ -143,7 +147,7 @@ def fill_tone(
                 return done
             if model is None:
                 model = reading_model(engine=engine, embed=embed)
-            for contact_id, text in rows:
+            for contact_id, text, _client in rows:
                 # Only the tone is stored, which does not depend on when the message was sent.
                 tone = analyze(text or "", model=model).tone
                 session.execute(
@@ -151,5 +155,6 @@ def fill_tone(
                     .where(Contact.id == contact_id)
                     .values(tone=tone.stored, tone_score=float(tone.score))
                 )
+            mark_stale(session, {row[2] for row in rows})
             done += len(rows)
             last_id = rows[-1][0]

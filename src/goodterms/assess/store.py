@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, true
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from goodterms.app import Goodterms
 from goodterms.assess.cache import settings_key
@@ -47,6 +45,9 @@ from goodterms.assess.service import (
     month_ends,
 )
 from goodterms.ledger import models as m
+from goodterms.ledger.queries import find_client as lookup_client
+from goodterms.ledger.stale import insert_for as _insert
+from goodterms.ledger.stale import mark_stale as mark_stale
 from goodterms.ledger.store import table_of
 
 log = logging.getLogger(__name__)
@@ -86,36 +87,6 @@ class VerdictChangeEntry:
         }
 
 
-def _insert(conn: Connection, table: Any) -> Any:
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    return dialect.insert(table)
-
-
-def _connection(conn_or_session: Connection | Session) -> Connection:
-    return conn_or_session.connection() if isinstance(conn_or_session, Session) else conn_or_session
-
-
-def mark_stale(conn_or_session: Connection | Session, client_ids: Iterable[int] | None) -> None:
-    """Mark clients (database ids; None: every client) stale, inside the caller's transaction."""
-    conn = _connection(conn_or_session)
-    now = datetime.now(UTC)
-    stmt = _insert(conn, _STALE)
-    bump = {"version": _STALE.c.version + 1, "marked_at": stmt.excluded.marked_at}
-    if client_ids is None:
-        when = bindparam("now", now, type_=_STALE.c.marked_at.type)
-        everyone = select(m.Client.id, literal(1), when).where(true())  # the WHERE lets SQLite parse it
-        conn.execute(
-            stmt.from_select(["client_id", "version", "marked_at"], everyone).on_conflict_do_update(
-                index_elements=["client_id"], set_=bump
-            )
-        )
-        return
-    ids = sorted({int(i) for i in client_ids})
-    for i in range(0, len(ids), _CHUNK):
-        rows = [{"client_id": cid, "version": 1, "marked_at": now} for cid in ids[i : i + _CHUNK]]
-        conn.execute(stmt.values(rows).on_conflict_do_update(index_elements=["client_id"], set_=bump))
-
-
 def basis_key(app: Goodterms) -> str:
     """Return a short hash of what scores depend on besides the ledger: assessment and business settings."""
     business = app.business().model_dump_json()
@@ -145,6 +116,23 @@ def refresh_client(app: Goodterms, client_id: int) -> bool:
 
     Returns False when the client no longer exists (its stale mark is cleared then).
     """
+    return _refresh_one(app, client_id) is not None
+
+
+def assess_and_store(app: Goodterms, client: str | None = None) -> AssessResult:
+    """Assess everyone (or one client, by source id or name) as ``refresh_all``/``refresh_client`` do,
+    store it, and return the result (``goodterms assess --store``)."""
+    if client is None:
+        return _refresh_all(app)
+    with app.sessions() as session:
+        client_id = lookup_client(session, client).id
+    found = _refresh_one(app, client_id)
+    if found is None:
+        raise UnknownClient(f"no client {client!r}")
+    return found
+
+
+def _refresh_one(app: Goodterms, client_id: int) -> AssessResult | None:
     key = basis_key(app)
     with app.engine.connect() as conn:
         version = conn.scalar(select(_STALE.c.version).where(_STALE.c.client_id == client_id))
@@ -153,17 +141,17 @@ def refresh_client(app: Goodterms, client_id: int) -> bool:
     basis = datetime.now(UTC)  # after the stale mark was read: this read of the ledger includes its change
     if ext_id is None:
         _write(app, [], basis=basis, key=key, months={}, cleared=cleared)
-        return False
+        return None
     portfolio = _stored_medians(app, key)
     try:
         result = assess(app=app, client=ext_id, fill=False, trend=True, portfolio=portfolio)
     except UnknownClient:
         _write(app, [], basis=basis, key=key, months={}, cleared=cleared)
-        return False
+        return None
     points = month_ends(result.as_of, assess_settings(app).trend_months, app.calendar().zone)
     months = _new_months(result, points, {})
     _write(app, result.clients, basis=basis, key=key, months=months, cleared=cleared)
-    return True
+    return result
 
 
 def refresh_stale(app: Goodterms) -> int:
@@ -198,6 +186,10 @@ def refresh_all(app: Goodterms) -> int:
     A trend's closed months come from the stored month ends of the clients not marked stale; only
     the months missing there (a month just closed, a new client, a stale one) are computed.
     """
+    return len(_refresh_all(app).clients)
+
+
+def _refresh_all(app: Goodterms) -> AssessResult:
     key = basis_key(app)
     with app.engine.connect() as conn:
         stale = _stale_versions(conn)
@@ -210,7 +202,7 @@ def refresh_all(app: Goodterms) -> int:
     _write(
         app, result.clients, basis=basis, key=key, months=months, cleared=stale, whole=result, oldest=points
     )
-    return len(result.clients)
+    return result
 
 
 def _history(app: Goodterms, key: str, points: Sequence[datetime], skip: set[int]) -> MonthHistory:

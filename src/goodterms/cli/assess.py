@@ -38,6 +38,11 @@ def assess_command(
         "--lang",
         help="Language of the table and report: en, et or th (default: the LANG locale, else the business's).",
     ),
+    store: bool = typer.Option(
+        False,
+        "--store",
+        help="Also store the result as the assessment the web app and API show (today's, with the trend).",
+    ),
 ) -> None:
     """Assess clients: red flags with evidence, health 0-100, trend, verdict and advice."""
     from goodterms.assess.render import markdown, table
@@ -50,10 +55,20 @@ def assess_command(
     if lang is not None and lang not in LANGUAGES:
         typer.echo(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}", err=True)
         raise typer.Exit(code=2)
+    if store and (as_of is not None or not trend):
+        typer.echo(
+            "--store keeps today's assessment with its trend: leave out --as-of and --no-trend", err=True
+        )
+        raise typer.Exit(code=2)
     try:
         gt = open_app()
         moment = _as_of(as_of, gt.business().timezone)
-        result = assess(app=gt, client=client, as_of=moment, trend=trend)
+        if store:
+            from goodterms.assess.store import assess_and_store
+
+            result = assess_and_store(gt, client)
+        else:
+            result = assess(app=gt, client=client, as_of=moment, trend=trend)
     except (SettingsProblem, UnknownClient, ValueError) as exc:
         typer.echo(exc.args[0] if exc.args else str(exc), err=True)
         raise typer.Exit(code=2) from None

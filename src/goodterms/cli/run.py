@@ -41,7 +41,9 @@ def run(
         600.0, "--tone-every", help="Seconds between reading the tone of new messages (0: never)."
     ),
     assess_every: float = typer.Option(
-        900.0, "--assess-every", help="Seconds between refreshes of the assessment the web app shows."
+        900.0,
+        "--assess-every",
+        help="Seconds between refreshes of every stored assessment (changed clients are refreshed every --tick).",
     ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
 ) -> None:

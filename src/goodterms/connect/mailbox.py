@@ -41,6 +41,7 @@ from goodterms.desk.responses import answer
 from goodterms.desk.threading import threaded_request
 from goodterms.ledger import models as m
 from goodterms.ledger.importers.mail import ParsedMail, parse_mail
+from goodterms.ledger.stale import mark_stale
 
 log = logging.getLogger(__name__)
 
@@ -457,6 +458,7 @@ def _take_ours(ctx: DeskContext, session: Session, mail: ParsedMail, where: str)
     )
     if request is not None:
         answer(session=session, calendar=ctx.calendar, request_id=request.id, at=at, text=mail.text)
+    mark_stale(session, [client.id])
     return "outbound"
 
 

@@ -29,6 +29,7 @@ from goodterms.desk.responses import note_breach
 from goodterms.desk.threading import format_reference, threaded_request
 from goodterms.ledger import models as m
 from goodterms.ledger.importers.mail import ParsedMail
+from goodterms.ledger.stale import mark_stale
 from goodterms.settings import BusinessSettings
 
 _OPEN = ("open", "waiting")
@@ -223,9 +224,16 @@ def receive(
     """Take one client message in: match, thread, fold repeats, store, queue the acknowledgement."""
     ctx = context or DeskContext.of(app)
     if session is not None:
-        return _receive(ctx, session, mail, client_ref, sender, subject, text, at, channel)
+        return _marked(session, _receive(ctx, session, mail, client_ref, sender, subject, text, at, channel))
     with app.sessions() as own, own.begin():
-        return _receive(ctx, own, mail, client_ref, sender, subject, text, at, channel)
+        return _marked(own, _receive(ctx, own, mail, client_ref, sender, subject, text, at, channel))
+
+
+def _marked(session: Session, result: IntakeResult) -> IntakeResult:
+    """Mark the client of a stored message stale (its assessment is refreshed), in the same transaction."""
+    if result.client_id is not None and result.outcome != "duplicate":
+        mark_stale(session, [result.client_id])
+    return result
 
 
 def _receive(

@@ -34,6 +34,7 @@ from goodterms.desk.addresses import usable_address
 from goodterms.desk.relay import Relay, RelaySetupError, connect
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
+from goodterms.ledger.stale import mark_stale
 
 log = logging.getLogger(__name__)
 #: Headers goodterms fills itself when a row does not give them.
@@ -100,6 +101,7 @@ def enqueue(
                 in_reply_to=all_headers.get("In-Reply-To"),
             )
         )
+        mark_stale(session, [client_id])
     session.flush()
     return row
 

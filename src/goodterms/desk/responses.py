@@ -16,6 +16,7 @@ from goodterms.calendar import BusinessCalendar
 from goodterms.desk import promise as pr
 from goodterms.ledger import models as m
 from goodterms.ledger.request_state import status_after_reply
+from goodterms.ledger.stale import mark_stale
 
 
 def note_breach(
@@ -79,6 +80,7 @@ def answer(
     session.add(reply)
     note_breach(session=session, calendar=calendar, request=request, now=datetime.now(UTC), answered_at=at)
     request.status = status_after_reply(request.status, resolves)
+    mark_stale(session, [request.client_id])
     session.flush()
     return reply
 
@@ -90,6 +92,7 @@ def wait_on_client(*, session: Session, request_id: int, at: datetime) -> m.Requ
         raise LookupError(f"no request {request_id}")
     request.status = "waiting"
     request.waiting_since = at
+    mark_stale(session, [request.client_id])
     return request
 
 

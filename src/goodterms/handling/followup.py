@@ -23,6 +23,7 @@ from goodterms.handling.notices import TEMPLATES, Recipient, Rendered, Sender, r
 from goodterms.handling.status import set_status
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
+from goodterms.ledger.stale import mark_stale
 
 #: Outbox kinds of follow-up mail, so sending touches only these rows.
 KINDS = frozenset(f"followup_{name}" for name in TEMPLATES)
@@ -216,6 +217,7 @@ def send(
             else:
                 result.manual.append((item, rendered))
             session.add(record)
+            mark_stale(session, [ids[n.client]])  # a notice sent: the client's ledger changed
             client_row = session.get(m.Client, ids[n.client])
             assert client_row is not None
             if n.pauses_work:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
+from goodterms.ledger.stale import mark_stale
 
 STATUSES = ("active", "paused", "ended")
 
@@ -30,4 +31,5 @@ def set_status(
         )
     )
     client.status = status
+    mark_stale(session, [client.id])
     return True

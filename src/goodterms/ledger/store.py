@@ -22,6 +22,7 @@ from goodterms.ledger.bulk import BulkInserter
 from goodterms.ledger.events import AnyEvent, Event
 from goodterms.ledger.importers.jsonl import ParsedEvent
 from goodterms.ledger.problems import ImportProblem
+from goodterms.ledger.stale import mark_stale
 from goodterms.ledger.types import from_hundredths
 
 TABLE_OF: dict[str, type[m.Imported]] = {
@@ -53,6 +54,12 @@ REFERENCES: dict[str, tuple[str, type[m.Imported]]] = {
 }
 
 _ORDER = {model: i for i, model in enumerate(m.IMPORT_ORDER)}
+#: The parent whose client a record without its own client column belongs to.
+_PARENT_OF: dict[type[m.Imported], tuple[str, type[m.Imported]]] = {
+    m.Reply: ("request_id", m.Request),
+    m.ApprovalAnswer: ("ask_id", m.ApprovalAsk),
+    m.Payment: ("invoice_id", m.Invoice),
+}
 _LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 
@@ -160,6 +167,11 @@ class Writer:
         self.inserters: dict[type[m.Imported], BulkInserter] = {}
         self.seen: dict[type[m.Imported], _Seen] = {model: _Seen() for model in m.IMPORT_ORDER}
         self.paid_invoices: set[int] = set()
+        # Whose assessment this file changes (marked stale at ``finish``): client ids, and parents to look up.
+        self.stale_clients: set[int] = set()
+        self.stale_parents: dict[type[m.Imported], set[int]] = {}
+        self.stale_ext_clients: set[str] = set()
+        self.stale_everyone = False
 
     def add(self, parsed: ParsedEvent) -> None:
         event: AnyEvent = parsed.event
@@ -254,6 +266,37 @@ class Writer:
             self.counts.inserted += len(new)
         if changed:
             self._update(model, changed, existing)
+        self._note_stale(model, [*new, *(p.row for p in changed)], [p.ext_id for p in changed])
+
+    def _note_stale(self, model: type[m.Imported], rows: list[dict[str, Any]], changed: list[str]) -> None:
+        """Note whose assessment the written rows change (a business record: everyone's)."""
+        if not rows:
+            return
+        if model is m.Business:
+            self.stale_everyone = True
+        elif model is m.Client:
+            self.stale_ext_clients.update(r["ext_id"] for r in rows if "ext_id" in r)
+            self.stale_ext_clients.update(changed)
+        elif "client_id" in table_of(model).c:
+            self.stale_clients.update(r["client_id"] for r in rows)
+        else:
+            column, parent = _PARENT_OF.get(model, (None, None))
+            if column is not None and parent is not None:
+                self.stale_parents.setdefault(parent, set()).update(r[column] for r in rows)
+
+    def mark_stale(self) -> None:
+        """Mark the clients whose records this file wrote stale, in the import's transaction."""
+        if self.stale_everyone:
+            mark_stale(self.conn, None)
+            return
+        ids = set(self.stale_clients)
+        ids.update(self._resolve(m.Client, self.stale_ext_clients)[e] for e in self.stale_ext_clients)
+        for parent, parent_ids in self.stale_parents.items():
+            table, wanted = table_of(parent), sorted(parent_ids)
+            for i in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[i : i + _LOOKUP_CHUNK]
+                ids.update(self.conn.scalars(select(table.c.client_id).where(table.c.id.in_(chunk))))
+        mark_stale(self.conn, ids)
 
     def _inserter(self, model: type[m.Imported]) -> BulkInserter:
         inserter = self.inserters.get(model)
@@ -292,6 +335,7 @@ class Writer:
         if self.changes:
             rc = table_of(m.RecordChange)
             self.conn.execute(insert(rc), [{**c, "import_run_id": run_id} for c in self.changes])
+        self.mark_stale()
 
     def _note_overpayments(self) -> None:
         """Note each invoice that this file's payments took above its amount (payments are kept as given)."""

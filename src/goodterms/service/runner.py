@@ -101,7 +101,6 @@ class WebPart:
     app: Goodterms
     host: str
     port: int
-    assessment_ttl: float = 300.0
     server: Any = None
     thread: threading.Thread | None = None
     web_app: Any = None
@@ -118,7 +117,7 @@ class WebPart:
             raise OSError(
                 f"the web app cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
             ) from None
-        self.web_app = create_app(self.app, assessment_ttl=self.assessment_ttl)
+        self.web_app = create_app(self.app)
         config = uvicorn.Config(
             self.web_app,
             log_config=None,  # uvicorn's records go to the runner's JSON lines
@@ -136,13 +135,6 @@ class WebPart:
             time.sleep(0.05)
         if not self.server.started:
             raise OSError(f"the web app on {self.host}:{self.port} did not start (see the log above)")
-
-    def refresh_assessment(self) -> None:
-        """Refresh the web app's cached assessment (the scheduler's job) and wait for it."""
-        cache = self.web_app.state.web.assessment if self.web_app is not None else None
-        if cache is not None:
-            cache.get()
-            cache.wait()
 
     def state(self) -> tuple[str, str | None]:
         """Return the part's state for its heartbeat."""
@@ -203,9 +195,7 @@ class Runner:
             self.desk.start()
             log.info("smtp intake listening on %s:%s", *self.smtp, extra={"part": "smtp intake"})
             if self.web is not None:
-                self.web_part = WebPart(
-                    self.app, self.web[0], self.web[1], assessment_ttl=self.assess_every_s
-                )
+                self.web_part = WebPart(self.app, self.web[0], self.web[1])
                 self.web_part.start()
                 log.info("web app listening on http://%s:%s", *self.web, extra={"part": "web"})
         except BaseException:
@@ -221,7 +211,6 @@ class Runner:
             tone_every_s=self.tone_every_s,
             assess_every_s=self.assess_every_s,
             relay=self.relay,
-            refresh=self.web_part.refresh_assessment if self.web_part is not None else None,
         )
         self.scheduler.start()
         self.supervise()

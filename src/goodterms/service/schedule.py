@@ -1,5 +1,8 @@
 """The scheduler of ``goodterms run``: follow-ups at their hour, tone filling and the assessment refresh.
 
+Assessments (``goodterms.assess.store``): the clients whose ledger changed are re-assessed every round,
+everyone every ``assess_every_s`` (the portfolio medians move); web pages read what is stored.
+
 Follow-ups: a ladder level with ``send = "auto"`` is sent by itself once a day, at or after its
 ``send_hour`` in the business's time zone; every other notice waits on the follow-ups page for a
 person. The day each level was last sent is kept in the ``blobs`` row ``run:followup``, so the
@@ -71,7 +74,7 @@ class Scheduler:
     tone_every_s: float = 600.0
     assess_every_s: float = 900.0
     relay: Relay = field(default_factory=lambda: Relay(host="127.0.0.1", port=25))
-    refresh: Callable[[], None] | None = None  # refreshes the web app's assessment; None without the web
+    refresh: Callable[[], None] | None = None  # the whole-portfolio refresh; default ``assess_all``
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -127,8 +130,9 @@ class Scheduler:
         jobs: list[tuple[str, Callable[[], None]]] = [("follow-ups", self.followups)]
         if self._every("tone", self.tone_every_s):
             jobs.append(("tone", self.tone))
-        if self.refresh is not None and self._every("assessment", self.assess_every_s):
-            jobs.append(("assessment", self.refresh))
+        if self._every("assessment", self.assess_every_s):
+            jobs.append(("assessment", self.refresh or self.assess_all))
+        jobs.append(("changed clients' assessment", self.assess_stale))
         for name, job in jobs:
             if self._stop.is_set():
                 break
@@ -171,6 +175,21 @@ class Scheduler:
                 retry_delays=(),
                 kinds=set(followup.KINDS),
             )
+
+    def assess_all(self) -> None:
+        """Re-assess and store every client (new portfolio medians; closed months from stored history)."""
+        from goodterms.assess.store import refresh_all
+
+        done = refresh_all(self.app)
+        log.info("assessment stored for %s client(s)", done, extra={"part": PART})
+
+    def assess_stale(self) -> None:
+        """Re-assess and store the clients whose ledger changed since their last assessment."""
+        from goodterms.assess.store import refresh_stale
+
+        done = refresh_stale(self.app)
+        if done:
+            log.info("assessment refreshed for %s changed client(s)", done, extra={"part": PART})
 
     def tone(self) -> None:
         """Read the tone of new messages."""

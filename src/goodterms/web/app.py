@@ -16,7 +16,7 @@ from goodterms.app import Goodterms
 from goodterms.web import accounts
 from goodterms.web.context import (
     SESSION_COOKIE,
-    AssessmentCache,
+    StoredAssessments,
     Web,
     current_user,
     make_env,
@@ -45,7 +45,6 @@ def create_app(
     gt: Goodterms,
     *,
     assessment: bool = True,
-    assessment_ttl: float = 300.0,
     output_dir: Path | None = None,
 ) -> FastAPI:
     """Build the web app over an open ``Goodterms``."""
@@ -60,7 +59,7 @@ def create_app(
         output_dir=output_dir or Path.cwd() / "goodterms-out",
         gt=gt,
         env=make_env(),
-        assessment=AssessmentCache(gt, assessment_ttl) if assessment else None,
+        assessment=StoredAssessments(gt) if assessment else None,
     )
     from goodterms.web import settings_store, template_store
 

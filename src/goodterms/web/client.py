@@ -19,6 +19,7 @@ from goodterms.assess.moneyless import client_without_money
 from goodterms.assess.verdict import FLAG_ADVICE
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
+from goodterms.ledger.stale import mark_stale
 from goodterms.ledger.views import (
     CHANNELS,
     TIMELINE_TYPES,
@@ -241,6 +242,7 @@ def add_note(*, engine: Any, ref: str, text: str, author: str) -> dict[str, Any]
         client = find_client(session, ref)
         ext_id = f"web-note-{uuid.uuid4().hex}"
         session.add(m.StaffNote(ext_id=ext_id, client_id=client.id, at=now, text=text, feeling=0))
+        mark_stale(session, [client.id])
     accounts.audit(engine=engine, action="note.add", actor=author, detail={"client": ref})
     return {"id": ext_id, "at": now.isoformat(), "text": text, "feeling": 0}
 
@@ -250,10 +252,14 @@ def _note(request: Request, ref: str, text: str) -> tuple[User, dict[str, Any]]:
     text = text.strip()
     if not text:
         raise HTTPException(status_code=422, detail="the note is empty")
+    w = web(request)
     try:
-        return user, add_note(engine=web(request).gt.engine, ref=ref, text=text, author=user.email)
+        added = add_note(engine=w.gt.engine, ref=ref, text=text, author=user.email)
     except NotFound as exc:
         raise HTTPException(status_code=404, detail="no such client") from exc
+    if w.assessment is not None:
+        w.assessment.refresh_client(ref)  # a staff note counts at once
+    return user, added
 
 
 @router.post("/clients/{ref}/notes", include_in_schema=False)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,121 +24,63 @@ LANG_COOKIE = "gt_lang"
 ROLE_RANK = {"staff": 0, "manager": 1, "owner": 2}
 
 
-class AssessmentCache:
-    """The last whole-portfolio assessment, refreshed when older than ``ttl`` seconds.
+class StoredAssessments:
+    """The stored assessments (``goodterms.assess.store``) as this web process reads them.
 
-    Assessing every client is the assessment service's job (goodterms.assess); the web app only
-    keeps its result for a while so that paging through the portfolio does not redo it. Once a
-    result is there, an expired one is still served while a background thread computes the next
-    (a large portfolio with its monthly trend takes a minute: nobody should wait on a page for the
-    timer); the first result, and the one after ``clear()`` (a change the owner expects to see at
-    once, like new thresholds), are computed while the request waits. A change to one client's
-    records made through the web (a message marked rude, a reply sent) is followed at once by
-    ``refresh_client``, which re-assesses that client alone against the saved portfolio medians.
+    Nothing is computed here for a page: each read asks the database for its write counter and reads
+    only the clients stored since this process last read, so every web process shows the same. With
+    nothing stored yet (a fresh ledger) the first read assesses and stores everyone, once. A change to
+    one client made through the web (a message marked rude, a note, a reply sent) is followed at once
+    by ``refresh_client``; new settings by ``clear``, which refreshes everyone while the owner waits.
+    The scheduled refreshes are ``goodterms run``'s (or the workers').
     """
 
-    def __init__(
-        self, gt: Goodterms, ttl: float = 300.0, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, gt: Goodterms) -> None:
         self.gt = gt
-        self.ttl = ttl
-        self._clock = clock
-        self._at = -math.inf
+        self._generation = 0
         self._value: dict[str, dict[str, Any]] | None = None
-        self._usable = False  # a result is there that may be served while a newer one is computed
-        self._generation = 0  # bumped by clear(): a refresh begun before it must not store its result
-        self._refresher: threading.Thread | None = None
         self._lock = threading.Lock()
-        # Clients re-assessed one by one, with the change count when it happened: a whole refresh that
-        # began before such a change may have read the records without it, so the change is put back over it.
-        self._changes = 0
-        self._patched: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def get(self) -> dict[str, dict[str, Any]] | None:
-        """Return client source id → assessment JSON, or None when the assessment is unavailable."""
+        """Return client source id -> assessment JSON, or None when the assessment is unavailable."""
+        from goodterms.assess.store import read_changed
+
         with self._lock:
-            if self._clock() - self._at < self.ttl:
+            try:
+                generation, changed = read_changed(self.gt, self._generation)
+                if generation < self._generation or self._value is None:  # first read, or stored anew
+                    generation, changed = read_changed(self.gt, 0)
+                    self._value = {}
+            except Exception:  # the portfolio must still render without health
+                log.exception("reading the stored assessment failed; the portfolio shows no health")
                 return self._value
-            if self._usable:
-                if self._refresher is None or not self._refresher.is_alive():
-                    self._refresher = threading.Thread(
-                        target=self._refresh,
-                        args=(self._generation, self._changes),
-                        name="assessment-refresh",
-                        daemon=True,
-                    )
-                    self._refresher.start()
-                return self._value
-            self._value = self._compute()
-            self._at, self._usable = self._clock(), True
+            if changed or generation != self._generation:
+                self._value = {**self._value, **changed}
+                self._generation = generation
             return self._value
 
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for a background refresh under way, if any (for tests and a clean shutdown)."""
-        refresher = self._refresher
-        if refresher is not None:
-            refresher.join(timeout)
-
     def clear(self) -> None:
-        """Forget the cached assessment (after a change that affects it): the next request recomputes it."""
-        with self._lock:
-            self._at, self._usable = -math.inf, False
-            self._generation += 1
-            self._patched.clear()
+        """Assess and store everyone now (after new settings: health and verdicts follow them at once)."""
+        from goodterms.assess.store import refresh_all
+
+        try:
+            refresh_all(self.gt)
+        except Exception:
+            log.exception("re-assessing the portfolio failed; the last stored assessment is shown")
 
     def refresh_client(self, ref: str) -> None:
-        """Re-assess one client (source id *ref*) now and put the result into the cached portfolio.
+        """Re-assess one client (source id or name *ref*) now and store it; a failure is logged."""
+        from goodterms.assess.store import refresh_client
+        from goodterms.ledger.queries import NotFound, find_client
 
-        Nothing is computed while no portfolio is cached (the first request computes everything anyway);
-        a failure is logged and leaves the cached result as it was, to be replaced by the next refresh.
-        """
-        with self._lock:
-            if not self._usable or self._value is None:
-                return
-            generation = self._generation
-        one = self._compute_one(ref)
-        if one is None:
+        try:
+            with self.gt.sessions() as session:
+                client_id = find_client(session, ref).id
+            refresh_client(self.gt, client_id)
+        except NotFound:
             return
-        with self._lock:
-            if generation != self._generation or self._value is None:
-                return  # cleared meanwhile: the next request recomputes everyone
-            self._changes += 1
-            self._patched[ref] = (self._changes, one)
-            self._value = {**self._value, ref: one}
-
-    def _refresh(self, generation: int, changes: int) -> None:
-        value = self._compute()
-        with self._lock:
-            if generation != self._generation:
-                return  # settings changed meanwhile: this result is already old, the next request recomputes
-            # A failed refresh (logged) keeps showing the last result, and is tried again after ttl.
-            if value is not None:
-                later = {ref: one for ref, (seen, one) in self._patched.items() if seen > changes}
-                self._value = {**value, **later}
-                self._patched = {ref: p for ref, p in self._patched.items() if p[0] > changes}
-            self._at = self._clock()
-
-    def _compute(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            from goodterms.assess.service import assess
-        except ImportError:
-            return None
-        try:
-            result = assess(app=self.gt, fill=False, trend=True)
-        except Exception:  # the portfolio must still render without health
-            log.exception("assessment failed; the portfolio shows no health")
-            return None
-        return {c.id: c.to_json() for c in result.clients}
-
-    def _compute_one(self, ref: str) -> dict[str, Any] | None:
-        from goodterms.assess.service import assess
-
-        try:
-            result = assess(app=self.gt, client=ref, fill=False, trend=True)
         except Exception:
-            log.exception("re-assessing client %s failed; the portfolio shows its last assessment", ref)
-            return None
-        return result.clients[0].to_json() if result.clients else None
+            log.exception("re-assessing client %s failed; it stays marked for the next refresh", ref)
 
 
 @dataclass
@@ -152,7 +91,7 @@ class Web:
     env: Environment
     output_dir: Path
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
-    assessment: AssessmentCache | None = None
+    assessment: StoredAssessments | None = None
     buddhist_era: bool = True  # Thai readers read dates in the Buddhist era (2026 is 2569)
 
 

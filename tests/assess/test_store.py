@@ -1,0 +1,221 @@
+"""Stored assessments: equal to an on-demand run, marked stale with each change, refreshed safely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from goodterms.app import Goodterms
+from goodterms.assess import service, store
+from goodterms.desk.intake import receive
+from goodterms.desk.responses import answer
+from goodterms.ledger import models as m
+from goodterms.ledger.importing import import_event_dicts
+from goodterms.ledger.problems import ImportProblem
+from goodterms.tone_service import mark_message
+from goodterms.web.client import add_note
+from tests.assess.builder import healthy, portfolio, t
+from tests.assess.test_staff_marks import messages
+
+
+@pytest.fixture
+def gt(db_url: str) -> Iterator[Goodterms]:
+    app = Goodterms.open(db_url)
+    import_event_dicts(
+        app.engine,
+        portfolio(*healthy("y"), *messages("y", "frustrated", "Still waiting for the file, please reply.")),
+    )
+    yield app
+    app.engine.dispose()
+
+
+def on_demand(gt: Goodterms) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in service.assess(app=gt, fill=False, trend=True).to_json()["clients"]}
+
+
+def stored(gt: Goodterms) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in store.read_all(gt)["clients"]}
+
+
+def same(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> None:
+    """The same assessment, but for the moment of the current point (each run is 'now')."""
+
+    def strip(entry: dict[str, Any]) -> dict[str, Any]:
+        trend = [*entry["trend"][:-1], {k: v for k, v in entry["trend"][-1].items() if k != "as_of"}]
+        return {**entry, "trend": trend}
+
+    assert {k: strip(v) for k, v in a.items()} == {k: strip(v) for k, v in b.items()}
+
+
+def stale_ids(gt: Goodterms) -> set[str]:
+    with gt.engine.connect() as conn:
+        rows = conn.scalars(
+            select(m.Client.ext_id).join(m.AssessmentStale, m.AssessmentStale.client_id == m.Client.id)
+        )
+        return set(rows)
+
+
+def client_id(gt: Goodterms, ref: str) -> int:
+    with gt.engine.connect() as conn:
+        return int(conn.scalar(select(m.Client.id).where(m.Client.ext_id == ref)) or 0)
+
+
+def test_the_stored_assessment_is_the_on_demand_one_and_is_read_without_computing(gt: Goodterms) -> None:
+    assert store.read_generation(gt) is None
+    first = stored(gt)  # nothing stored: the first read assesses and stores once
+    assert set(first) == {"h1", "h2", "h3", "h4", "y"}
+    same(first, on_demand(gt))
+    assert first["y"]["flags"] and first["y"]["flags"][0]["evidence"]  # findings keep their evidence
+    generation = store.read_generation(gt)
+    assert stored(gt) == first and store.read_generation(gt) == generation  # read again: nothing recomputed
+    assert store.read_client(gt, "y") == first["y"] == store.read_client(gt, client_id(gt, "y"))
+    whole = store.read_all(gt)
+    assert whole["portfolio"] == service.assess(app=gt, fill=False, trend=False).to_json()["portfolio"]
+
+
+def test_each_kind_of_change_marks_its_client_stale_and_refresh_stale_brings_it_in_line(
+    gt: Goodterms,
+) -> None:
+    store.refresh_all(gt)
+    assert stale_ids(gt) == set()
+    # an import (here a payment: its client is found through the invoice)
+    import_event_dicts(gt.engine, [{"type": "invoice", "id": "iy", "client": "y", "number": "Y-1",
+                                    "issued": "2026-03-01", "due": "2026-03-15", "amount": "100.00",
+                                    "currency": "THB"}])  # fmt: skip
+    assert stale_ids(gt) == {"y"}
+    assert store.refresh_stale(gt) == 1 and stale_ids(gt) == set()
+    import_event_dicts(
+        gt.engine, [{"type": "payment", "id": "py", "invoice": "iy", "at": t(40), "amount": "100"}]
+    )
+    assert stale_ids(gt) == {"y"}
+    store.refresh_stale(gt)
+    # a staff mark, a note, desk intake and a reply
+    mark_message(engine=gt.engine, contact_ext_id="y-m1", rude=True)
+    assert stale_ids(gt) == {"y"}
+    store.refresh_stale(gt)
+    add_note(engine=gt.engine, ref="h1", text="always friendly", author="owner@biz.example")
+    assert stale_ids(gt) == {"h1"}
+    store.refresh_stale(gt)
+    taken = receive(app=gt, client_ref="h2", subject="New logo", text="Could you send the new logo?")
+    assert taken.client_id == client_id(gt, "h2") and stale_ids(gt) == {"h2"}
+    store.refresh_stale(gt)
+    assert taken.request_id is not None
+    with gt.sessions() as session, session.begin():
+        answer(session=session, calendar=gt.calendar(), request_id=taken.request_id, at=datetime.now(UTC))
+    assert stale_ids(gt) == {"h2"}
+    assert store.refresh_stale(gt) == 1
+    same(stored(gt), on_demand(gt))
+
+
+def test_a_change_that_is_rolled_back_leaves_no_mark(gt: Goodterms) -> None:
+    store.refresh_all(gt)
+    bad = [{"type": "work", "id": "yw", "client": "y", "at": t(3), "minutes": 30},
+           {"type": "work", "id": "zw", "client": "nobody", "at": t(3), "minutes": 30}]  # fmt: skip
+    with pytest.raises(ImportProblem):
+        import_event_dicts(gt.engine, bad)
+    assert stale_ids(gt) == set()
+    with pytest.raises(RuntimeError), gt.sessions() as session, session.begin():
+        store.mark_stale(session, [client_id(gt, "y")])
+        raise RuntimeError("the change failed")
+    assert stale_ids(gt) == set()
+
+
+def test_a_mark_made_while_a_refresh_runs_is_kept(gt: Goodterms, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.refresh_all(gt)
+    y = client_id(gt, "y")
+    with gt.engine.begin() as conn:
+        store.mark_stale(conn, [y])
+    real = store.assess
+
+    def assess_then_change(**kw: Any) -> service.AssessResult:
+        result = real(**kw)
+        mark_message(engine=gt.engine, contact_ext_id="y-m2", rude=True)  # lands after the ledger was read
+        return result
+
+    monkeypatch.setattr(store, "assess", assess_then_change)
+    assert store.refresh_client(gt, y)
+    assert stale_ids(gt) == {"y"}  # the later change is still waiting
+    monkeypatch.setattr(store, "assess", real)
+    assert store.refresh_stale(gt) == 1 and stale_ids(gt) == set()
+    same(stored(gt), on_demand(gt))
+
+
+def test_an_older_whole_refresh_does_not_undo_a_newer_client_refresh(
+    gt: Goodterms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.refresh_all(gt)
+    y = client_id(gt, "y")
+    real = store.assess
+
+    def whole_then_one(**kw: Any) -> service.AssessResult:
+        result = real(**kw)  # the whole run has read the ledger without the marks below
+        if kw.get("client") is not None:
+            return result
+        for k in range(60):
+            mark_message(engine=gt.engine, contact_ext_id=f"y-m{k}", rude=True)
+        assert store.refresh_client(gt, y)
+        return result
+
+    monkeypatch.setattr(store, "assess", whole_then_one)
+    store.refresh_all(gt)
+    monkeypatch.setattr(store, "assess", real)
+    codes = {f["code"] for f in stored(gt)["y"]["flags"]}
+    assert "hostile_tone" in codes  # the client refreshed after the whole run began keeps its marks
+    assert stale_ids(gt) == set()
+
+
+def test_verdict_changes_name_both_verdicts(gt: Goodterms) -> None:
+    before = store.read_all(gt)
+    old = next(c for c in before["clients"] if c["id"] == "h1")
+    since = datetime.now(UTC) - timedelta(seconds=1)
+    import_event_dicts(gt.engine, messages("h1", "threat", "Pay back everything or you will regret it."))
+    store.refresh_stale(gt)
+    new = stored(gt)["h1"]
+    assert new["verdict"] != old["verdict"]
+    changes = store.verdict_changes(gt, since)
+    assert [(c.client, c.old_verdict, c.new_verdict) for c in changes] == [
+        ("h1", old["verdict"], new["verdict"])
+    ]
+    assert changes[0].old_health == old["health"] and changes[0].new_health == new["health"]
+    assert changes[0].to_json()["new_verdict"] == new["verdict"]
+    assert store.verdict_changes(gt, datetime.now(UTC) + timedelta(minutes=1)) == []
+
+
+def test_the_trend_from_stored_months_equals_the_recomputed_trend(
+    gt: Goodterms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.refresh_all(gt)
+    with gt.engine.connect() as conn:
+        kept = conn.scalar(select(func.count()).select_from(m.AssessmentMonth))
+    assert kept == 5 * (service.assess_settings(gt).trend_months - 1)  # every client's closed months
+    loads: list[object] = []
+    real = service.load_facts
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        loads.append(kw.get("client_ids"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(service, "load_facts", counted)
+    store.refresh_all(gt)
+    assert loads == []  # every closed month came from the stored history
+    same(stored(gt), on_demand(gt))
+    # A stale client's months are scored again (only that client's).
+    with gt.engine.begin() as conn:
+        store.mark_stale(conn, [client_id(gt, "y")])
+    loads.clear()
+    store.refresh_all(gt)
+    assert loads and all(ids == [client_id(gt, "y")] for ids in loads)
+    same(stored(gt), on_demand(gt))
+
+
+def test_a_large_change_refreshes_everyone_at_once(gt: Goodterms, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.refresh_all(gt)
+    monkeypatch.setattr(store, "STALE_MIN", 1)
+    with gt.engine.begin() as conn:
+        store.mark_stale(conn, None)
+    assert len(stale_ids(gt)) == 5
+    assert store.refresh_stale(gt) == 5 and stale_ids(gt) == set()

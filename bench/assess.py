@@ -8,6 +8,11 @@ SQLite itself (``[assess] engine = "database"``) and by default (DuckDB reads th
 aggregate and evidence steps timed, the run with the monthly trend, peak memory, one client
 re-assessed after a new record, and DuckDB computing comparable per-client aggregates over the same
 file (the baseline the ratios are taken against).
+
+``--stored-only`` measures the stored assessments instead (``goodterms.assess.store``): the scheduled
+whole-portfolio refresh with its monthly trend, first with no month ends stored (every month computed)
+and then as it runs every time after (closed months from the stored history), and one client refreshed
+after a change (the record imported, its stale mark, ``refresh_client``).
 """
 
 from __future__ import annotations
@@ -309,6 +314,7 @@ def main() -> None:
     parser.add_argument(
         "--skip-sqlite", action="store_true", help="Skip the run aggregated by SQLite itself."
     )
+    parser.add_argument("--stored-only", action="store_true", help="Only time the stored assessments.")
     args = parser.parse_args()
     if args.generate_only:
         started = time.perf_counter()
@@ -340,6 +346,9 @@ def main() -> None:
     app = Goodterms(Settings(), engine)
     print(f"ledger: {args.clients:,} clients, {records:,} records, {args.db.stat().st_size / 2**20:.0f} MiB")
 
+    if args.stored_only:
+        stored_figures(app)
+        return
     phases: dict[str, float] = {}
     steps = {"load_facts": "aggregates", "load_facts_at": "aggregates", "load_evidence": "evidence"}
     for name, phase in steps.items():  # time the aggregate and the evidence steps of each run
@@ -407,6 +416,53 @@ def main() -> None:
     if not args.skip_sqlite:
         print(f"with SQLite aggregating: aggregates / duckdb = {sqlite_agg / duck_s:.1f}x, "
               f"whole assessment / duckdb = {sqlite_s / duck_s:.1f}x")  # fmt: skip
+
+
+def stored_figures(app: Any) -> None:
+    """Time the stored assessments' refreshes (they assess today, with the trend, without filling tone)."""
+    from sqlalchemy import delete, select
+
+    from goodterms.assess import store
+    from goodterms.ledger import models as m
+    from goodterms.ledger.importing import import_event_dicts
+
+    with app.engine.begin() as conn:  # start from nothing stored (a rerun on the same file)
+        for model in (m.AssessmentStale, m.AssessmentMonth, m.StoredAssessment, m.AssessmentPortfolio):
+            conn.execute(delete(model))
+    started = time.perf_counter()
+    n = store.refresh_all(app)
+    print(f"refresh_all, nothing stored yet (every month of the trend computed): {time.perf_counter() - started:.2f} s "
+          f"for {n:,} clients")  # fmt: skip
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        store.refresh_all(app)
+        runs.append(time.perf_counter() - started)
+    print(f"refresh_all with {app.settings.assess.trend_months}-month trend, closed months from stored history: "
+          f"{', '.join(f'{r:.2f}' for r in runs)} s")  # fmt: skip
+    timings, stale = [], []
+    with app.engine.connect() as conn:
+        ids = dict(conn.execute(select(m.Client.ext_id, m.Client.id)).all())
+    for k in range(20):
+        cid = f"c{1 + k * 37}"
+        event = {"type": "contact", "id": f"bench-stored-{k}-{time.time_ns()}", "client": cid,
+                 "at": datetime.now(UTC).isoformat(), "channel": "email", "direction": "inbound", "tone": "neutral"}  # fmt: skip
+        import_event_dicts(app.engine, [event])  # marks the client stale in the import's transaction
+        started = time.perf_counter()
+        store.refresh_client(app, ids[cid])
+        timings.append(time.perf_counter() - started)
+        import_event_dicts(app.engine, [{**event, "id": event["id"] + "b"}])
+        started = time.perf_counter()
+        store.refresh_stale(app)
+        stale.append(time.perf_counter() - started)
+    print(f"one client refreshed after a change (refresh_client, with trend): median "
+          f"{1000 * float(np.median(timings)):.0f} ms, max {1000 * max(timings):.0f} ms over {len(timings)} runs; "
+          f"refresh_stale with that one client stale: median {1000 * float(np.median(stale)):.0f} ms")  # fmt: skip
+    started = time.perf_counter()
+    store.read_all(app)
+    print(f"read_all (every stored assessment with evidence): {time.perf_counter() - started:.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS of this process): {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ client with ``--big`` contacts), then:
    requests, p50/p95 latency and the error count.
 
 Prints one JSON object. The assessment's first (cold) run over the whole portfolio is timed
-separately: the web app keeps it for five minutes (``AssessmentCache``).
+separately: it is the first read that stores the assessment (``StoredAssessments``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from goodterms.demo import DEMO_END, generate
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.accounts import add_user
 from goodterms.web.app import create_app
-from goodterms.web.context import AssessmentCache
+from goodterms.web.context import StoredAssessments
 from tests.web.conftest import PASSWORD, TestClient, new_client, sign_in
 
 AS_OF = datetime.combine(DEMO_END + timedelta(days=1), time(0), tzinfo=UTC)
@@ -40,12 +40,14 @@ MONEY = {
 }
 
 
-class DemoEndCache(AssessmentCache):
+class DemoEndCache(StoredAssessments):
     """The portfolio assessed on the day after the demo ledger ends (so every story is flagged)."""
 
-    def _compute(self) -> dict[str, dict[str, Any]] | None:
-        result = assess(app=self.gt, as_of=AS_OF, fill=False, trend=False)
-        return {c.id: c.to_json() for c in result.clients}
+    def get(self) -> dict[str, dict[str, Any]] | None:
+        if self._value is None:
+            result = assess(app=self.gt, as_of=AS_OF, fill=False, trend=False)
+            self._value = {c.id: c.to_json() for c in result.clients}
+        return self._value
 
 
 def _mark_the_aggressive_client_rude(gt: Goodterms) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from goodterms.app import Goodterms
 from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
-from goodterms.web.context import AssessmentCache
+from goodterms.web.context import StoredAssessments
 from tests.factories import at
 from tests.web.conftest import HTMX, SAME_ORIGIN, Inbox, TestClient
 
@@ -230,7 +230,7 @@ def test_a_reply_re_assesses_its_client_at_once(
     signed_in: Callable[[str], TestClient], relay: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     refreshed: list[str] = []
-    monkeypatch.setattr(AssessmentCache, "refresh_client", lambda self, ref: refreshed.append(ref))
+    monkeypatch.setattr(StoredAssessments, "refresh_client", lambda self, ref: refreshed.append(ref))
     response = signed_in("staff").post(
         "/api/desk/requests/1/reply", data={"text": "The layout is fixed."}, headers=SAME_ORIGIN
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -219,3 +220,37 @@ def test_a_large_change_refreshes_everyone_at_once(gt: Goodterms, monkeypatch: p
         store.mark_stale(conn, None)
     assert len(stale_ids(gt)) == 5
     assert store.refresh_stale(gt) == 5 and stale_ids(gt) == set()
+
+
+def test_concurrent_refreshes_and_changes_leave_one_row_per_client_and_no_lost_mark(gt: Goodterms) -> None:
+    store.refresh_all(gt)
+    y = client_id(gt, "y")
+    errors: list[BaseException] = []
+
+    def run(job: Any) -> None:
+        try:
+            job()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    jobs = [
+        lambda: store.refresh_all(gt),
+        lambda: store.refresh_all(gt),
+        lambda: store.refresh_client(gt, y),
+        lambda: [mark_message(engine=gt.engine, contact_ext_id=f"y-m{k}", rude=True) for k in range(10)],
+        lambda: store.refresh_stale(gt),
+    ]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    store.refresh_stale(gt)  # whatever a mark made during the runs left
+    assert stale_ids(gt) == set()
+    with gt.engine.connect() as conn:
+        rows = conn.execute(
+            select(m.StoredAssessment.client_id, func.count()).group_by(m.StoredAssessment.client_id)
+        ).all()
+    assert sorted(n for _, n in rows) == [1] * 5
+    same(stored(gt), on_demand(gt))

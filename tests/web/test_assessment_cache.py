@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from goodterms.app import Goodterms
@@ -12,6 +13,7 @@ from goodterms.web.context import StoredAssessments
 from tests.assess.builder import healthy, portfolio
 from tests.assess.test_staff_marks import messages
 from tests.factories import client
+from tests.web.conftest import SAME_ORIGIN, TestClient
 
 
 def test_the_first_read_stores_the_portfolio_once_and_later_reads_compute_nothing(
@@ -81,3 +83,26 @@ def flag_codes(entry: dict[str, Any]) -> set[str]:
 
 def without_as_of(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "trend": [{k: v for k, v in p.items() if k != "as_of"} for p in entry["trend"]]}
+
+
+def test_two_web_apps_on_one_database_show_the_same_assessment(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    first, second = signed_in("staff"), signed_in("owner")  # two app instances, as two web workers
+    assert first.app is not second.app
+
+    def portfolio(http: TestClient) -> dict[str, Any]:
+        return {
+            c["id"]: (c["health"], c["verdict"], c["flags"])
+            for c in http.get("/api/portfolio").json()["clients"]
+        }
+
+    assert portfolio(first) == portfolio(second)
+    before = second.get("/api/clients/c1").json()["assessment"]
+    for n in range(6):
+        response = first.post(f"/api/contacts/c1-k{n}/mark", data={"rude": "true"}, headers=SAME_ORIGIN)
+        assert response.status_code == 200, response.text
+    after = second.get("/api/clients/c1").json()["assessment"]  # marked through the other app
+    assert after != before and after == first.get("/api/clients/c1").json()["assessment"]
+    assert portfolio(first) == portfolio(second)
+    assert store.read_client(gt, "c1") is not None

@@ -13,8 +13,9 @@ Safe with several refreshing processes at once (SQLite or PostgreSQL):
   turns on that row's lock, and a reader that saw generation *g* has seen every row written up to *g*.
 - A client's row is replaced only by an assessment whose ledger read began later (``computed_at``),
   so a slow whole refresh cannot put back an older view over a client refreshed after it began.
-- A refresh clears only the stale mark it read before reading the ledger (its ``version``): a mark
-  made while it ran stays, and the client is refreshed again.
+- A refresh deletes only the stale marks (rows) it read before reading the ledger: a mark committed
+  while it ran stays, and the client is refreshed again. Marks are only inserted, so ledger writers
+  never wait on each other or on a refresh for them.
 
 A stored month end keeps the portfolio medians it was scored against (a trend recomputed on demand
 scores every month against today's medians); all of them are scored again when the assessment
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from goodterms.app import Goodterms
 from goodterms.assess.cache import settings_key
@@ -93,14 +94,21 @@ def basis_key(app: Goodterms) -> str:
     return hashlib.sha256(f"{settings_key(assess_settings(app))}|{business}".encode()).hexdigest()[:32]
 
 
-def _stale_versions(conn: Connection) -> dict[int, int]:
-    return {cid: v for cid, v in conn.execute(select(_STALE.c.client_id, _STALE.c.version))}
+def _stale_marks(conn: Connection, client_id: int | None = None) -> dict[int, list[int]]:
+    """Return the stale marks: client id -> the ids of its mark rows (of one client, or everyone's)."""
+    query = select(_STALE.c.client_id, _STALE.c.id)
+    if client_id is not None:
+        query = query.where(_STALE.c.client_id == client_id)
+    out: dict[int, list[int]] = {}
+    for cid, mark in conn.execute(query):
+        out.setdefault(cid, []).append(mark)
+    return out
 
 
 def stale_count(app: Goodterms) -> int:
     """Return how many clients wait for a refresh."""
     with app.engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).select_from(_STALE)) or 0)
+        return int(conn.scalar(select(func.count(func.distinct(_STALE.c.client_id)))) or 0)
 
 
 def _stored_medians(app: Goodterms, key: str) -> PortfolioStats | None:
@@ -135,9 +143,8 @@ def assess_and_store(app: Goodterms, client: str | None = None) -> AssessResult:
 def _refresh_one(app: Goodterms, client_id: int) -> AssessResult | None:
     key = basis_key(app)
     with app.engine.connect() as conn:
-        version = conn.scalar(select(_STALE.c.version).where(_STALE.c.client_id == client_id))
+        cleared = [mark for marks in _stale_marks(conn, client_id).values() for mark in marks]
         ext_id = conn.scalar(select(m.Client.ext_id).where(m.Client.id == client_id))
-    cleared = {client_id: int(version)} if version is not None else {}
     basis = datetime.now(UTC)  # after the stale mark was read: this read of the ledger includes its change
     if ext_id is None:
         _write(app, [], basis=basis, key=key, months={}, cleared=cleared)
@@ -162,7 +169,7 @@ def refresh_stale(app: Goodterms) -> int:
     """
     key = basis_key(app)
     with app.engine.connect() as conn:
-        stale = _stale_versions(conn)
+        stale = _stale_marks(conn)
         if not stale:
             return 0
         stored_key = conn.scalar(
@@ -192,7 +199,7 @@ def refresh_all(app: Goodterms) -> int:
 def _refresh_all(app: Goodterms) -> AssessResult:
     key = basis_key(app)
     with app.engine.connect() as conn:
-        stale = _stale_versions(conn)
+        stale = _stale_marks(conn)
     basis = datetime.now(UTC)
     settings = assess_settings(app)
     points = month_ends(basis, settings.trend_months, app.calendar().zone)
@@ -200,7 +207,14 @@ def _refresh_all(app: Goodterms) -> AssessResult:
     result = assess(app=app, fill=False, trend=True, history=history)
     months = _new_months(result, points, history)
     _write(
-        app, result.clients, basis=basis, key=key, months=months, cleared=stale, whole=result, oldest=points
+        app,
+        result.clients,
+        basis=basis,
+        key=key,
+        months=months,
+        cleared=[k for marks in stale.values() for k in marks],
+        whole=result,
+        oldest=points,
     )
     return result
 
@@ -247,7 +261,7 @@ def _write(
     basis: datetime,
     key: str,
     months: Mapping[int, list[tuple[datetime, str, int | None]]],
-    cleared: Mapping[int, int],
+    cleared: Sequence[int],
     whole: AssessResult | None = None,
     oldest: Sequence[datetime] = (),
 ) -> None:
@@ -318,13 +332,9 @@ def _write(
             )
         if oldest:
             conn.execute(delete(_MONTHS).where(_MONTHS.c.as_of < min(oldest)))  # out of every trend now
-        if cleared:
-            conn.execute(
-                delete(_STALE).where(
-                    _STALE.c.client_id == bindparam("cid"), _STALE.c.version == bindparam("version")
-                ),
-                [{"cid": cid, "version": v} for cid, v in cleared.items()],
-            )
+        marks = sorted(cleared)
+        for i in range(0, len(marks), _CHUNK):  # exactly the marks read before the ledger was
+            conn.execute(delete(_STALE).where(_STALE.c.id.in_(marks[i : i + _CHUNK])))
 
 
 def _label(point: datetime) -> str:

@@ -526,11 +526,15 @@ class StoredAssessment(Base):
 
 
 class AssessmentStale(Base):
-    """A client whose ledger changed since its assessment; marked in the transaction of the change."""
+    """A change to a client's ledger since its assessment, added in the transaction of the change.
+
+    Only ever inserted (never updated), so concurrent changes of one client never wait on each other;
+    a refresh deletes exactly the rows it read before it read the ledger.
+    """
 
     __tablename__ = "assessment_stale"
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by each mark: a refresh clears its own
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     marked_at: Mapped[datetime]
 
 

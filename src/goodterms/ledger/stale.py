@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, literal, select, true
+from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,23 +30,18 @@ def insert_for(conn: Connection, table: Any) -> Any:
 def mark_stale(conn_or_session: Connection | Session, client_ids: Iterable[int] | None) -> None:
     """Mark clients (database ids; None: every client) stale, inside the caller's transaction.
 
-    Each mark bumps the client's ``version``: a refresh clears only the version it saw, so a change
-    made while it ran is refreshed again.
+    A mark is a new row, never an update: two transactions marking one client never wait on each
+    other (a long import does not hold up the desk). A refresh deletes only the rows it read before
+    reading the ledger, so a change committed while it ran is refreshed again.
     """
     conn = conn_or_session.connection() if isinstance(conn_or_session, Session) else conn_or_session
     now = datetime.now(UTC)
-    stmt = insert_for(conn, _STALE)
-    bump = {"version": _STALE.c.version + 1, "marked_at": stmt.excluded.marked_at}
     if client_ids is None:
         when = bindparam("now", now, type_=_STALE.c.marked_at.type)
-        everyone = select(m.Client.id, literal(1), when).where(true())  # the WHERE lets SQLite parse it
-        conn.execute(
-            stmt.from_select(["client_id", "version", "marked_at"], everyone).on_conflict_do_update(
-                index_elements=["client_id"], set_=bump
-            )
-        )
+        conn.execute(insert(_STALE).from_select(["client_id", "marked_at"], select(m.Client.id, when)))
         return
     ids = sorted({int(i) for i in client_ids})
     for i in range(0, len(ids), _CHUNK):
-        rows = [{"client_id": cid, "version": 1, "marked_at": now} for cid in ids[i : i + _CHUNK]]
-        conn.execute(stmt.values(rows).on_conflict_do_update(index_elements=["client_id"], set_=bump))
+        conn.execute(
+            insert(_STALE).values([{"client_id": cid, "marked_at": now} for cid in ids[i : i + _CHUNK]])
+        )

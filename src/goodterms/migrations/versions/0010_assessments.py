@@ -35,8 +35,8 @@ def upgrade() -> None:
     op.create_index(op.f("ix_assessments_generation"), "assessments", ["generation"])
     op.create_table(
         "assessment_stale",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
@@ -44,8 +44,9 @@ def upgrade() -> None:
             name=op.f("fk_assessment_stale_client_id_clients"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_assessment_stale")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assessment_stale")),
     )
+    op.create_index(op.f("ix_assessment_stale_client_id"), "assessment_stale", ["client_id"])
     op.create_table(
         "assessment_months",
         sa.Column("client_id", sa.Integer(), nullable=False),
@@ -101,6 +102,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_verdict_changes_client_id"), table_name="verdict_changes")
     op.drop_table("verdict_changes")
     op.drop_table("assessment_months")
+    op.drop_index(op.f("ix_assessment_stale_client_id"), table_name="assessment_stale")
     op.drop_table("assessment_stale")
     op.drop_index(op.f("ix_assessments_generation"), table_name="assessments")
     op.drop_table("assessments")

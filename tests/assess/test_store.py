@@ -254,3 +254,24 @@ def test_concurrent_refreshes_and_changes_leave_one_row_per_client_and_no_lost_m
         ).all()
     assert sorted(n for _, n in rows) == [1] * 5
     same(stored(gt), on_demand(gt))
+
+
+def test_assess_store_on_the_command_line_stores_what_it_prints(gt: Goodterms, db_url: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from goodterms.cli.app import app as cli
+
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["--db", db_url, "assess", "--format", "json"])
+    assert plain.exit_code == 0, plain.output
+    assert store.read_generation(gt) is None  # on demand by default: nothing stored
+    done = runner.invoke(cli, ["--db", db_url, "assess", "--format", "json", "--store"])
+    assert done.exit_code == 0, done.output
+    printed = {c["id"]: c for c in json.loads(done.output)["clients"]}
+    assert printed == {c["id"]: c for c in store.read_all(gt)["clients"]}
+    one = runner.invoke(cli, ["--db", db_url, "assess", "y", "--format", "json", "--store"])
+    assert one.exit_code == 0 and json.loads(one.output)["clients"][0] == store.read_client(gt, "y")
+    refused = runner.invoke(cli, ["--db", db_url, "assess", "--store", "--no-trend"])
+    assert refused.exit_code == 2 and "--store" in refused.output

@@ -171,12 +171,14 @@ def _ready(row: m.Outbox) -> EmailMessage | str:
     return msg
 
 
-def _unsent(session: Session, kinds: set[str] | None) -> list[m.Outbox]:
+def _unsent(session: Session, kinds: set[str] | None, ids: list[int] | None = None) -> list[m.Outbox]:
     query = (
         select(m.Outbox).where(m.Outbox.sent_at.is_(None), m.Outbox.failed_at.is_(None)).order_by(m.Outbox.id)
     )
     if kinds is not None:
         query = query.where(m.Outbox.kind.in_(sorted(kinds)))
+    if ids is not None:
+        query = query.where(m.Outbox.id.in_(ids))
     return list(session.scalars(query))
 
 
@@ -209,8 +211,7 @@ def send_pending(
     target.check()  # a missing password is a setup problem, found before any connection
     _write_remembered_marks(engine)
     with session_scope(engine) as session:
-        wanted = set(ids) if ids is not None else None
-        ids = [row.id for row in _unsent(session, kinds) if wanted is None or row.id in wanted]
+        ids = [row.id for row in _unsent(session, kinds, ids)]
     db = _database(engine)
     with _accepted_lock:
         ids = [i for i in ids if (db, i) not in _accepted_unmarked]

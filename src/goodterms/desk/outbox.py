@@ -246,28 +246,24 @@ def _claim(engine: Engine, row_id: int) -> Iterator[bool]:
     """On PostgreSQL, hold the row's advisory lock while it is handed to the relay and marked sent.
 
     Yields False when another process (a second worker, ``desk send``, another ``goodterms run``)
-    holds it: that one sends the row. The lock is held on a connection outside any transaction, and
-    ends with it, so a sender killed mid-send leaves the row to the next one. SQLite has one writer
-    per file and no such lock: yields True.
+    holds it: that one sends the row. The lock is a transaction lock on a connection of its own,
+    released when that transaction ends, so it works through PgBouncer's transaction pooling and a
+    sender killed mid-send leaves the row to the next one. The transaction writes nothing and holds
+    no snapshot while it waits, so it does not hold back vacuum. SQLite has one writer per file and
+    no such lock: yields True.
     """
     if engine.dialect.name != "postgresql":
         yield True
         return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        got = bool(
-            conn.execute(
-                text("SELECT pg_try_advisory_lock(CAST(:ns AS integer), CAST(:id AS integer))"),
-                {"ns": _LOCK_NS, "id": row_id},
-            ).scalar()
-        )
+    with engine.connect() as conn:
+        got = conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(CAST(:ns AS integer), CAST(:id AS integer))"),
+            {"ns": _LOCK_NS, "id": row_id},
+        ).scalar()
         try:
-            yield got
+            yield bool(got)
         finally:
-            if got:
-                conn.execute(
-                    text("SELECT pg_advisory_unlock(CAST(:ns AS integer), CAST(:id AS integer))"),
-                    {"ns": _LOCK_NS, "id": row_id},
-                )
+            conn.rollback()  # ends the transaction, and with it the lock
 
 
 def _send_row(engine: Engine, smtp: smtplib.SMTP, row_id: int, sleep: Callable[[float], None]) -> str:

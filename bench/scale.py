@@ -1,7 +1,7 @@
 """Intake-to-acknowledgement throughput and latency with 1, 2 and 4 ``goodterms worker`` processes.
 
     GOODTERMS_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:PORT/postgres \\
-        .venv/bin/python bench/scale.py [--workers 1,2,4] [--messages 300] [--clients 200]
+        .venv/bin/python bench/scale.py [--workers 1,2,4] [--messages 200] [--drain 150] [--clients 200]
     # or, with a throwaway cluster:  bash scripts/with-postgres.sh .venv/bin/python bench/scale.py
 
 Each round gets a fresh database on that server (migrated, a business open every hour and
@@ -13,6 +13,9 @@ messages are sent over SMTP from 4 threads as fast as the intake takes them. Mea
 * latency of each acknowledgement: the intake's ``250`` → the sink has the acknowledgement (p50, p99);
 * queue claim latency: a job's insert (in the intake's transaction) → a worker claims it (p50, p99),
   from a trigger this bench adds to the round's own database;
+* drain rounds (``--drain``): the messages are taken in first with no worker running, then N
+  workers start and empty the queue: first acknowledgement → last is the workers' own rate (their
+  latency and claim figures are mostly time spent waiting for the workers to start);
 * lost / duplicated: requests with no acknowledgement, or more than one, at the sink (must be 0).
 
 Not a test: nothing here passes or fails; the figures go in docs/scale.md.
@@ -94,12 +97,29 @@ def goodterms(db_url: str, config: Path, *args: str, log: Path) -> subprocess.Po
         )
 
 
+def db_stats(engine: Any) -> tuple[int, int]:
+    """Commits and rows written (inserted + updated + deleted) in this database so far."""
+    time.sleep(1.0)  # the statistics are flushed about once a second
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted FROM pg_stat_database "
+                "WHERE datname = current_database()"
+            )
+        ).one()
+    return int(row[0]), int(row[1])
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-def one_round(admin_url: str, workers: int, messages: int, clients: int, work: Path) -> dict[str, Any]:
+def one_round(
+    admin_url: str, workers: int, messages: int, clients: int, work: Path, *, drain: bool = False
+) -> dict[str, Any]:
+    """One round; ``drain``: the messages are all taken in first, then the workers start and empty
+    the queue (the workers' own rate, first acknowledgement to last, without the intake beside them)."""
     name = f"gt_scale_{os.getpid()}_{workers}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -177,19 +197,24 @@ def one_round(admin_url: str, workers: int, messages: int, clients: int, work: P
             log=work / "intake.log",
         )
     ]
-    procs += [
-        goodterms(
-            db_url,
-            config,
-            "worker",
-            "--relay",
-            f"127.0.0.1:{relay_port}",
-            "--concurrency",
-            "2",
-            log=work / f"worker-{i}.log",
+
+    def start_workers() -> None:
+        procs.extend(
+            goodterms(
+                db_url,
+                config,
+                "worker",
+                "--relay",
+                f"127.0.0.1:{relay_port}",
+                "--concurrency",
+                "2",
+                log=work / f"worker-{i}.log",
+            )
+            for i in range(workers)
         )
-        for i in range(workers)
-    ]
+
+    if not drain:
+        start_workers()
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -224,6 +249,7 @@ def one_round(admin_url: str, workers: int, messages: int, clients: int, work: P
                     smtp.send_message(msg)
                     accepted[str(msg["Message-ID"])] = time.monotonic()
 
+        before = db_stats(engine)
         started = time.monotonic()
         threads = [threading.Thread(target=pump) for _ in range(4)]
         for t in threads:
@@ -231,14 +257,20 @@ def one_round(admin_url: str, workers: int, messages: int, clients: int, work: P
         for t in threads:
             t.join()
         intake_s = time.monotonic() - started
+        if drain:
+            start_workers()
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and len(sink.arrived.keys() & accepted.keys()) < len(accepted):
             time.sleep(0.1)
         time.sleep(2.0)  # a late duplicate, were there one
         with sink.lock:
             arrived = {k: list(v) for k, v in sink.arrived.items()}
+        after = db_stats(engine)
         done = [max(v) for k, v in arrived.items() if k in accepted]
-        elapsed = (max(done) - started) if done else float("nan")
+        if drain:  # first acknowledgement to last: the workers' own rate
+            elapsed = (max(done) - min(done)) * len(done) / max(1, len(done) - 1) if done else float("nan")
+        else:
+            elapsed = (max(done) - started) if done else float("nan")
         latencies = [min(arrived[k]) - t for k, t in accepted.items() if k in arrived]
         with engine.connect() as conn:
             claims = [
@@ -260,6 +292,8 @@ def one_round(admin_url: str, workers: int, messages: int, clients: int, work: P
             "latency_p99_s": pct(latencies, 0.99),
             "claim_p50_ms": 1000 * pct(claims, 0.5),
             "claim_p99_ms": 1000 * pct(claims, 0.99),
+            "commits_per_msg": (after[0] - before[0]) / len(accepted),
+            "rows_per_msg": (after[1] - before[1]) / len(accepted),
             "lost": len(accepted.keys() - arrived.keys()),
             "duplicated": sum(len(v) - 1 for k, v in arrived.items() if k in accepted),
         }
@@ -282,23 +316,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("GOODTERMS_TEST_DATABASE_URL"), help="admin URL")
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument(
+        "--drain", type=int, default=150, help="messages queued first, then drained (0: skip)"
+    )
     args = parser.parse_args()
     if not args.db or not args.db.startswith("postgresql"):
         sys.exit("bench/scale.py needs a PostgreSQL admin URL (--db or GOODTERMS_TEST_DATABASE_URL)")
     print(
         "| workers | messages | intake msg/s | acks/s | acks/s per worker | latency p50 | latency p99 "
-        "| claim p50 | claim p99 | lost | duplicated |"
+        "| claim p50 | claim p99 | commits/msg | rows/msg | lost | duplicated |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for n in [int(x) for x in args.workers.split(",")]:
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    rounds = [(n, False) for n in [int(x) for x in args.workers.split(",")]]
+    rounds += [(n, True) for n, _ in rounds] if args.drain else []
+    for n, drain in rounds:
         with tempfile.TemporaryDirectory() as tmp:
-            r = one_round(args.db, n, args.messages, args.clients, Path(tmp))
+            r = one_round(
+                args.db, n, args.drain if drain else args.messages, args.clients, Path(tmp), drain=drain
+            )
+        what = f"{n}, drain" if drain else f"{n}"
         print(
-            f"| {r['workers']} | {r['messages']} | {r['intake_per_s']:.0f} | {r['acks_per_s']:.1f} | "
+            f"| {what} | {r['messages']} | {r['intake_per_s']:.0f} | {r['acks_per_s']:.1f} | "
             f"{r['acks_per_s_per_worker']:.1f} | {r['latency_p50_s']:.2f} s | {r['latency_p99_s']:.2f} s | "
-            f"{r['claim_p50_ms']:.0f} ms | {r['claim_p99_ms']:.0f} ms | {r['lost']} | {r['duplicated']} |",
+            f"{r['claim_p50_ms']:.0f} ms | {r['claim_p99_ms']:.0f} ms | {r['commits_per_msg']:.1f} | "
+            f"{r['rows_per_msg']:.1f} | {r['lost']} | {r['duplicated']} |",
             flush=True,
         )
     print(f"load average after the runs: {os.getloadavg()[0]:.1f}")

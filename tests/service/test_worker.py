@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
+import tomli_w
+from procrastinate import JobContext
 from sqlalchemy import Engine, func, select, text
 from typer.testing import CliRunner
 
@@ -18,7 +20,8 @@ from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
 from goodterms.ledger.importing import import_event_dicts
 from tests.conftest import PG_ADMIN_URL
-from tests.desk.conftest import Sink
+from tests.connect.conftest import Account, account, dovecot  # noqa: F401  (fixtures used here)
+from tests.desk.conftest import Sink, mail
 from tests.factories import business, client
 
 runner = CliRunner()
@@ -151,4 +154,49 @@ def test_a_worker_delivers_the_rows_deferred_with_them_once_each(
             )
         ).all()
     assert [tuple(s) for s in states] == [("succeeded", 3)]
+    gt.engine.dispose()
+
+
+@on_postgres
+def test_a_mailbox_is_polled_through_the_queue_once_per_poll_seconds_and_its_mail_acknowledged(
+    db_url: str,
+    tmp_path: Path,
+    sink: tuple[Sink, str, int],
+    account: Account,  # noqa: F811
+) -> None:
+    from goodterms.service.queue import Context, ensure_schema, make_app, poll_mailboxes
+
+    handler, host, port = sink
+    config = tmp_path / "goodterms.toml"
+    settings = account.settings(poll_seconds=300, folders=["INBOX"])
+    config.write_text(
+        tomli_w.dumps({"mailbox": [settings.model_dump(mode="json", exclude_none=True)]}), "utf-8"
+    )
+    gt = Goodterms.open(db_url, str(config))
+    import_event_dicts(gt.engine, [business(), client("jane", emails=["jane@example.com"])])
+    asked = mail("jane@example.com", "Quote please", "Could you quote a two-hour transcript?")
+    account.append("INBOX", asked)
+    ensure_schema(gt.engine)
+    queue_app = make_app(gt.engine)
+    extra = {"goodterms": Context(gt, Relay(host=host, port=port))}
+
+    def due() -> list[str]:  # one round of the periodic task, as a worker's deferrer would run it
+        context = JobContext(
+            app=queue_app, job=None, start_timestamp=0.0, abort_reason=lambda: None, additional_context=extra
+        )
+        return poll_mailboxes(context, timestamp=0)
+
+    async def drain() -> None:
+        async with queue_app.open_async():
+            await queue_app.run_worker_async(
+                queues=["fast"], wait=False, install_signal_handlers=False, additional_context=extra
+            )
+
+    with queue_app.open():
+        assert due() == ["office"]
+        assert due() == []  # queued already and not yet taken: its queueing lock keeps it once
+    asyncio.run(drain())  # the poll, then the acknowledgement it deferred
+    assert [str(msg["In-Reply-To"]) for msg in handler.messages] == [str(asked["Message-ID"])]
+    with queue_app.open():
+        assert due() == []  # polled a moment ago; the next pass is poll_seconds away
     gt.engine.dispose()

@@ -21,8 +21,9 @@ slow work never delays an acknowledgement.
   sent right after the relay took it (at worst the one row in flight goes twice, with the same
   Message-ID).
 
-Adding a job is a function in ``service.jobs`` and a task here; e.g. the assessment refresh is
-``@blueprint.periodic(cron=...)`` + ``@blueprint.task(queue=SLOW, lock="assess", queueing_lock=...)``.
+Adding a job is a function in ``service.jobs``, a function here that calls it and a line in
+``_blueprint``; e.g. the whole-portfolio refresh is a periodic entry on ``SLOW`` with the lock
+"assess", and the refresh of one client a task on ``SLOW`` under ``client_lock(client_id)``.
 """
 
 from __future__ import annotations
@@ -52,8 +53,6 @@ RETRY = procrastinate.RetryStrategy(max_attempts=9, exponential_wait=2)
 _SETUP_LOCK = 0x67745130  # "gtQ0"
 MAILBOX_BLOB = "queue:mailbox:"
 
-blueprint = procrastinate.Blueprint()
-
 
 @dataclass(frozen=True)
 class Context:
@@ -70,39 +69,29 @@ def _ctx(context: JobContext) -> Context:
     return found
 
 
-@blueprint.task(name="deliver", queue=FAST, retry=RETRY, pass_context=True)
 def deliver(context: JobContext, outbox_id: int) -> int:
     """Deliver one outbox row (deferred with it, under its client's lock)."""
     ctx = _ctx(context)
     return jobs.deliver(ctx.app, ctx.relay, ids=[outbox_id])
 
 
-@blueprint.periodic(cron="* * * * * */30")
-@blueprint.task(name="deliver_unsent", queue=FAST, queueing_lock="deliver_unsent", pass_context=True)
 def deliver_unsent(context: JobContext, timestamp: int) -> int:
     """Send every row still unsent (a job that ran out of retries, rows from before the queue)."""
     ctx = _ctx(context)
     return jobs.deliver(ctx.app, ctx.relay)
 
 
-@blueprint.periodic(cron="* * * * * */30")
-@blueprint.task(
-    name="followups", queue=SLOW, lock="followups", queueing_lock="followups", retry=RETRY, pass_context=True
-)
 def followups(context: JobContext, timestamp: int) -> list[str]:
     """The follow-ups due now (``jobs.send_followups``); the rules sent automatically."""
     ctx = _ctx(context)
     return sorted(jobs.send_followups(ctx.app, ctx.relay).rules)
 
 
-@blueprint.periodic(cron="*/10 * * * *")
-@blueprint.task(name="tone", queue=SLOW, lock="tone", queueing_lock="tone", pass_context=True)
 def tone(context: JobContext, timestamp: int) -> int:
     """Read the tone of new messages."""
     return jobs.fill_tone(_ctx(context).app)
 
 
-@blueprint.task(name="poll_mailbox", queue=FAST, pass_context=True)
 def poll_mailbox(context: JobContext, name: str) -> int:
     """Read one mailbox once (queued by ``poll_mailboxes`` under the lock ``mailbox:<name>``)."""
     ctx = _ctx(context)
@@ -118,8 +107,6 @@ def poll_mailbox(context: JobContext, name: str) -> int:
             session.merge(m.Blob(name=MAILBOX_BLOB + name, data=stamp.isoformat().encode(), updated_at=stamp))
 
 
-@blueprint.periodic(cron="* * * * * */30")
-@blueprint.task(name="poll_mailboxes", queue=FAST, queueing_lock="poll_mailboxes", pass_context=True)
 def poll_mailboxes(context: JobContext, timestamp: int) -> list[str]:
     """Queue a pass over each mailbox whose ``poll_seconds`` have gone by; return their names."""
     app = _ctx(context).app
@@ -149,8 +136,6 @@ def poll_mailboxes(context: JobContext, timestamp: int) -> list[str]:
     return queued
 
 
-@blueprint.periodic(cron="* * * * * */15")
-@blueprint.task(name="retry_stalled", queue=FAST, queueing_lock="retry_stalled", pass_context=True)
 async def retry_stalled(context: JobContext, timestamp: int) -> int:
     """Put back the jobs of workers whose heartbeat stopped (killed, machine gone); return how many."""
     manager = context.app.job_manager
@@ -162,6 +147,25 @@ async def retry_stalled(context: JobContext, timestamp: int) -> int:
     return len(stalled)
 
 
+def _blueprint() -> procrastinate.Blueprint:
+    """goodterms' tasks with their queues, locks and schedules (a new blueprint for each App)."""
+    bp = procrastinate.Blueprint()
+    bp.task(name="deliver", queue=FAST, retry=RETRY, pass_context=True)(deliver)
+    periodic: list[tuple[str, Any, dict[str, Any]]] = [
+        ("* * * * * */30", deliver_unsent, {"queue": FAST}),
+        ("* * * * * */30", followups, {"queue": SLOW, "lock": "followups", "retry": RETRY}),
+        ("*/10 * * * *", tone, {"queue": SLOW, "lock": "tone"}),
+        ("* * * * * */30", poll_mailboxes, {"queue": FAST}),
+        ("* * * * * */15", retry_stalled, {"queue": FAST}),
+    ]
+    bp.task(name="poll_mailbox", queue=FAST, pass_context=True)(poll_mailbox)
+    for cron, func, options in periodic:
+        name = func.__name__
+        task = bp.task(name=name, queueing_lock=name, pass_context=True, **options)(func)
+        bp.periodic(cron=cron)(task)
+    return bp
+
+
 def conninfo(engine: Engine) -> str:
     """The libpq address of the ledger's PostgreSQL database (what psycopg's pool wants)."""
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -171,7 +175,7 @@ def make_app(engine: Engine, *, pool_size: int = 4) -> procrastinate.App:
     """A procrastinate App on the ledger's database with goodterms' tasks (``goodterms:<name>``)."""
     connector = procrastinate.PsycopgConnector(conninfo=conninfo(engine), min_size=1, max_size=pool_size)
     app = procrastinate.App(connector=connector)
-    app.add_tasks_from(blueprint, namespace="goodterms")
+    app.add_tasks_from(_blueprint(), namespace="goodterms")
     return app
 
 

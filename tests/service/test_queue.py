@@ -255,3 +255,11 @@ def test_two_intakes_and_three_workers_acknowledge_each_request_once_through_kil
     assert periodic is not None and periodic >= 1
     assert unsent == 0
     assert len(handler.messages) - sum(acks.values()) == 1  # nothing else went out
+    # SIGTERM: each worker takes no new job, finishes what it has, leaves the queue and ends cleanly.
+    for worker in workers:
+        assert worker.proc is not None
+        worker.proc.send_signal(signal.SIGTERM)
+    for worker in workers:
+        assert worker.proc is not None and worker.proc.wait(WAIT_S) == 0, worker.log()
+    for run in intakes:
+        assert run.stop() == 0

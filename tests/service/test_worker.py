@@ -19,6 +19,7 @@ from goodterms.desk.relay import Relay
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
 from goodterms.ledger.importing import import_event_dicts
+from goodterms.service import health
 from tests.conftest import PG_ADMIN_URL
 from tests.connect.conftest import Account, account, dovecot  # noqa: F401  (fixtures used here)
 from tests.desk.conftest import Sink, mail
@@ -94,6 +95,13 @@ def test_setup_is_idempotent_and_a_job_commits_or_rolls_back_with_its_outbox_row
     with session_scope(engine) as session:
         row_id = _queue(session, c1, "kept").id
     assert _jobs(engine) == [("goodterms:deliver", "fast", f"client:{c1}", {"outbox_id": row_id})]
+    # /healthz (as under `run --jobs queue`): a job waits and no worker runs to take it.
+    health.record(engine, "web", state="running")
+    body, ok = health.report(engine)
+    queue = body["queue"]
+    assert not ok and body["status"] == "degraded"
+    assert (queue["workers"], queue["waiting"], queue["healthy"]) == (0, 1, False)
+    assert queue["oldest_waiting_age_s"] >= 0 and "no `goodterms worker` is running" in queue["detail"]
 
 
 @on_postgres

@@ -196,11 +196,11 @@ def test_desk_send_moves_past_a_row_it_cannot_build(db_url: str, tmp_path: Any, 
 def test_the_sender_loop_survives_an_unexpected_error_and_reports_it(
     desk: tuple[DeskServer, Sink], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from goodterms.desk import smtpd
     from goodterms.desk.health import sender_health
+    from goodterms.service import jobs  # the sender loop delivers through jobs.deliver
 
     server, sink = desk
-    real = smtpd.send_pending
+    real = jobs.send_pending
     calls = {"n": 0}
 
     def flaky(**kw: Any) -> int:
@@ -209,7 +209,7 @@ def test_the_sender_loop_survives_an_unexpected_error_and_reports_it(
             raise RuntimeError("a bug in the sender")
         return real(**kw)
 
-    monkeypatch.setattr(smtpd, "send_pending", flaky)
+    monkeypatch.setattr(jobs, "send_pending", flaky)
     deliver(server.port, mail("jane@example.com", "Question", "What are your rates for legal transcription?"))
     wait_for(sink, 1)
     assert len(sink.messages) == 1

@@ -10,9 +10,11 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -27,6 +29,36 @@ HOURS = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "s
 #: Generous bounds for a busy test machine; nothing asserts how long anything took.
 WAIT_S = 120.0
 CLIENTS = ("jane@example.com", "mari@example.ee", "somchai@example.co.th")
+
+
+def goodterms_command(db_url: str, config: Path) -> tuple[dict[str, str], list[str]]:
+    """The environment and the start of a command line that runs this checkout's ``goodterms``."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("GOODTERMS_DATABASE_URL", None)
+    return env, [
+        sys.executable,
+        "-c",
+        "from goodterms.cli import main; main()",
+        "--db",
+        db_url,
+        "--config",
+        str(config),
+    ]
+
+
+def overdue_invoice(days: int = 10) -> dict[str, str]:
+    """Jane's invoice INV-1, due ``days`` days ago (Bangkok time): a follow-up is due on it."""
+    due = (datetime.now(UTC).astimezone(ZoneInfo("Asia/Bangkok")) - timedelta(days=days)).date()
+    return {
+        "type": "invoice",
+        "id": "1",
+        "client": "jane",
+        "number": "INV-1",
+        "issued": (due - timedelta(days=14)).isoformat(),
+        "due": due.isoformat(),
+        "amount": "10000.00",
+        "currency": "THB",
+    }
 
 
 @dataclass
@@ -53,16 +85,9 @@ class Run:
         """Start the process (again) on the same ports and wait until /healthz answers (200 unless
         ``start_when`` is "answering")."""
         self.starts += 1
-        env = {**os.environ, "PYTHONPATH": str(SRC)}
-        env.pop("GOODTERMS_DATABASE_URL", None)
+        env, base = goodterms_command(self.db_url, self.config)
         cmd = [
-            sys.executable,
-            "-c",
-            "from goodterms.cli import main; main()",
-            "--db",
-            self.db_url,
-            "--config",
-            str(self.config),
+            *base,
             "run",
             "--web",
             f"127.0.0.1:{self.web_port}",

@@ -3,7 +3,7 @@ on approval waits for a person."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.service.schedule import DONE_BLOB, auto_rules_due
 from tests.desk.conftest import Sink
-from tests.service.conftest import Run
+from tests.service.conftest import Run, overdue_invoice
 from tests.service.test_run import _wait
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -88,18 +88,7 @@ def test_an_auto_level_is_sent_once_across_restarts_and_a_level_on_approval_wait
     handler = sink[0]
     running.config.write_text(LADDER, encoding="utf-8")
     gt = Goodterms.open(running.db_url, str(running.config))
-    due = (datetime.now(UTC).astimezone(BKK) - timedelta(days=10)).date()
-    invoice = {
-        "type": "invoice",
-        "id": "1",
-        "client": "jane",
-        "number": "INV-1",
-        "issued": (due - timedelta(days=14)).isoformat(),
-        "due": due.isoformat(),
-        "amount": "10000.00",
-        "currency": "THB",
-    }
-    import_event_dicts(gt.engine, [invoice])
+    import_event_dicts(gt.engine, [overdue_invoice()])
     gt.engine.dispose()
 
     running.start()

@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "tone",
     "mailbox",
     "run",
+    "worker",
 )
 
 for _name in _COMMAND_MODULES:

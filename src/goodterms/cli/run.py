@@ -45,6 +45,12 @@ def run(
         "--assess-every",
         help="Seconds between refreshes of every stored assessment (changed clients are refreshed every --tick).",
     ),
+    jobs: str = typer.Option(
+        "local",
+        "--jobs",
+        help="local: this process sends, polls mailboxes and runs the schedules; queue (PostgreSQL "
+        "only): it takes mail in and serves the web app, and `goodterms worker` processes do the rest.",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
 ) -> None:
     """Run everything configured until SIGTERM or Ctrl-C: web app, SMTP intake and outbox, mailboxes,
@@ -59,9 +65,16 @@ def run(
             fail(f"{name} must be more than 0 seconds, not {value}")
     if tone_every < 0 or assess_every <= 0:
         fail("--tone-every must be 0 or more and --assess-every more than 0 seconds")
+    if jobs not in ("local", "queue"):
+        fail(f"--jobs must be local or queue, not {jobs!r}")
     web_at = hostport(web, "--web")
     smtp_at = hostport(smtp, "--smtp")
     gt = open_app()
+    if jobs == "queue" and gt.engine.dialect.name != "postgresql":
+        fail(
+            "--jobs queue needs the ledger on PostgreSQL (--db postgresql+psycopg://...); on SQLite "
+            "`goodterms run` does all the work itself (--jobs local)"
+        )
     relay_at = relay_from_options(
         gt, relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file
     )
@@ -75,6 +88,7 @@ def run(
         tick_s=tick,
         tone_every_s=tone_every,
         assess_every_s=assess_every,
+        jobs=jobs,
     )
     done = threading.Event()
 

@@ -20,13 +20,14 @@ import logging
 import smtplib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,8 @@ RETRY_DELAYS: tuple[float, ...] = (2.0, 8.0)
 #: Rows the relay accepted whose "sent" mark could not be written yet: (database, id) -> when accepted.
 _accepted_unmarked: dict[tuple[str, int], datetime] = {}
 _accepted_lock = threading.Lock()
+#: First key of the PostgreSQL advisory lock a sender holds on an outbox row (the second is its id).
+_LOCK_NS = 0x6F62  # "ob"
 
 
 def _now() -> datetime:
@@ -103,6 +106,10 @@ def enqueue(
         )
         mark_stale(session, [client_id])
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        from goodterms.service.defer import defer_delivery
+
+        defer_delivery(session, row)  # in this transaction: the job exists exactly when the row does
     return row
 
 
@@ -166,12 +173,14 @@ def _ready(row: m.Outbox) -> EmailMessage | str:
     return msg
 
 
-def _unsent(session: Session, kinds: set[str] | None) -> list[m.Outbox]:
+def _unsent(session: Session, kinds: set[str] | None, ids: list[int] | None = None) -> list[m.Outbox]:
     query = (
         select(m.Outbox).where(m.Outbox.sent_at.is_(None), m.Outbox.failed_at.is_(None)).order_by(m.Outbox.id)
     )
     if kinds is not None:
         query = query.where(m.Outbox.kind.in_(sorted(kinds)))
+    if ids is not None:
+        query = query.where(m.Outbox.id.in_(ids))
     return list(session.scalars(query))
 
 
@@ -182,11 +191,13 @@ def send_pending(
     relay_host: str | None = None,
     relay_port: int | None = None,
     kinds: set[str] | None = None,
+    ids: list[int] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     retry_delays: tuple[float, ...] | None = None,
 ) -> int:
     """Send every unsent row through the relay and mark it sent; return how many were sent.
 
+    ``ids`` limits the round to those rows (a queue job delivers the row it was deferred for).
     Give ``relay`` (TLS, login) or, for a plain local relay, ``relay_host`` and ``relay_port``.
     A lost connection and a temporary refusal (4xx) are tried again after each of ``retry_delays``
     (default ``RETRY_DELAYS``; ``()`` for a caller that waits on nobody, such as a web request or
@@ -202,7 +213,7 @@ def send_pending(
     target.check()  # a missing password is a setup problem, found before any connection
     _write_remembered_marks(engine)
     with session_scope(engine) as session:
-        ids = [row.id for row in _unsent(session, kinds)]
+        ids = [row.id for row in _unsent(session, kinds, ids)]
     db = _database(engine)
     with _accepted_lock:
         ids = [i for i in ids if (db, i) not in _accepted_unmarked]
@@ -232,8 +243,40 @@ def send_pending(
     return sent
 
 
+@contextmanager
+def _claim(engine: Engine, row_id: int) -> Iterator[bool]:
+    """On PostgreSQL, hold the row's advisory lock while it is handed to the relay and marked sent.
+
+    Yields False when another process (a second worker, ``desk send``, another ``goodterms run``)
+    holds it: that one sends the row. The lock is a transaction lock on a connection of its own,
+    released when that transaction ends, so it works through PgBouncer's transaction pooling and a
+    sender killed mid-send leaves the row to the next one. The transaction writes nothing and holds
+    no snapshot while it waits, so it does not hold back vacuum. SQLite has one writer per file and
+    no such lock: yields True.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as conn:
+        got = conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(CAST(:ns AS integer), CAST(:id AS integer))"),
+            {"ns": _LOCK_NS, "id": row_id},
+        ).scalar()
+        try:
+            yield bool(got)
+        finally:
+            conn.rollback()  # ends the transaction, and with it the lock
+
+
 def _send_row(engine: Engine, smtp: smtplib.SMTP, row_id: int, sleep: Callable[[float], None]) -> str:
     """Hand one row to the relay: "sent", "done" (nothing to send, or set aside) or "later" (4xx)."""
+    with _claim(engine, row_id) as mine:
+        if not mine:
+            return "done"  # another sender has it in hand
+        return _send_claimed(engine, smtp, row_id, sleep)
+
+
+def _send_claimed(engine: Engine, smtp: smtplib.SMTP, row_id: int, sleep: Callable[[float], None]) -> str:
     with session_scope(engine) as session:
         row = session.get(m.Outbox, row_id)
         if row is None or row.sent_at is not None or row.failed_at is not None:

@@ -30,9 +30,9 @@ from sqlalchemy import exc as sa_exc
 from goodterms.app import Goodterms
 from goodterms.desk import health
 from goodterms.desk.intake import DeskContext, IntakeProblem, IntakeResult, receive, refuse
-from goodterms.desk.outbox import send_pending
 from goodterms.desk.relay import Relay, RelaySetupError
 from goodterms.ledger.importers.mail import ParsedMail, parse_mail
+from goodterms.service import jobs
 
 log = logging.getLogger(__name__)
 #: Bytes beyond the configured limit that aiosmtpd still reads, so that we can refuse with our own words.
@@ -210,6 +210,7 @@ class DeskServer:
     relay_port: int
     interval_s: float = 5.0
     relay: Relay | None = None  # TLS and login; None: a plain relay at relay_host:relay_port
+    send: bool = True  # False: only take mail in; queue workers deliver the outbox (goodterms worker)
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -228,6 +229,8 @@ class DeskServer:
             self.handler, hostname=self.host, port=self.port, data_size_limit=limit + _READ_MARGIN
         )
         self._controller.start()
+        if not self.send:
+            return
         self._thread = threading.Thread(target=self._supervise, name="desk-outbox", daemon=True)
         self._thread.start()
         self._wake.set()  # a restart sends what a crash left unsent
@@ -247,11 +250,11 @@ class DeskServer:
 
     def _send_once(self) -> tuple[str, str | None]:
         try:
-            send_pending(
-                engine=self.app.engine,
-                relay=self.relay or Relay(host=self.relay_host, port=self.relay_port),
-                kinds={"ack", "repeat_ack"},
-                retry_delays=(),  # this loop backs off itself; a row refused for now waits a round
+            # this loop backs off itself; a row refused for now waits a round
+            jobs.deliver(
+                self.app,
+                self.relay or Relay(host=self.relay_host, port=self.relay_port),
+                kinds=jobs.ACK_KINDS,
             )
         except sa_exc.SQLAlchemyError as exc:  # locked or unreachable: the rows wait, nothing is lost
             log.warning("desk sender: database unavailable, trying again shortly: %s", exc)

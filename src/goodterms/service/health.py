@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.desk.health import sender_health
@@ -86,6 +86,46 @@ def oldest_unsent(engine: Engine, now: datetime | None = None) -> dict[str, Any]
     return {"unsent": int(count), "oldest_unsent_age_s": age}
 
 
+#: A worker whose last heartbeat is older than this is not counted as running.
+WORKER_STALE_S = 60
+
+
+def queue_health(engine: Engine) -> dict[str, Any] | None:
+    """On PostgreSQL with the job queue set up: live workers, jobs due and waiting, the oldest's age.
+
+    Healthy unless jobs wait and no ``goodterms worker`` is running. None without the queue.
+    """
+    if engine.dialect.name != "postgresql":
+        return None
+    from goodterms.service.defer import queue_installed
+
+    with engine.connect() as conn:
+        if not queue_installed(conn):
+            return None
+        workers = conn.execute(
+            text(
+                "SELECT count(*) FROM procrastinate_workers "
+                "WHERE last_heartbeat > now() - make_interval(secs => :stale)"
+            ),
+            {"stale": WORKER_STALE_S},
+        ).scalar_one()
+        waiting, age = conn.execute(
+            text(
+                "SELECT count(*), extract(epoch FROM now() - min(e.at)) FROM procrastinate_jobs j "
+                "LEFT JOIN procrastinate_events e ON e.job_id = j.id AND e.type = 'deferred' "
+                "WHERE j.status = 'todo' AND (j.scheduled_at IS NULL OR j.scheduled_at <= now())"
+            )
+        ).one()
+    healthy = not (waiting and not workers)
+    return {
+        "workers": int(workers),
+        "waiting": int(waiting),
+        "oldest_waiting_age_s": round(float(age), 1) if age is not None else None,
+        "healthy": healthy,
+        "detail": None if healthy else "jobs are waiting and no `goodterms worker` is running",
+    }
+
+
 def report(engine: Engine) -> tuple[dict[str, Any], bool]:
     """Return the /healthz body and whether everything is healthy.
 
@@ -95,6 +135,7 @@ def report(engine: Engine) -> tuple[dict[str, Any], bool]:
     try:
         found = parts(engine)
         outbox = oldest_unsent(engine) if found else None
+        queue = queue_health(engine) if found else None
     except SQLAlchemyError as exc:
         log.warning("health of the parts not read: %s", exc)
         failed = {"state": "unknown", "detail": "the ledger could not be read", "healthy": False}
@@ -102,12 +143,15 @@ def report(engine: Engine) -> tuple[dict[str, Any], bool]:
     if sender is None and not found:
         return {"status": "ok"}, True
     ok = all(p["healthy"] for p in found.values()) and (sender is None or bool(sender["healthy"]))
+    ok = ok and (queue is None or bool(queue["healthy"]))
     body: dict[str, Any] = {"status": "ok" if ok else "degraded"}
     if found:  # goodterms run: the desk's sender is one of its parts
         if sender is not None:
             found["outbox sender"] = sender
         body["parts"] = dict(sorted(found.items()))
         body["outbox"] = outbox
+        if queue is not None:
+            body["queue"] = queue
     elif sender is not None:  # a desk on its own (goodterms desk serve)
         body["desk_sender"] = sender
     return body, ok

@@ -23,7 +23,7 @@ from goodterms.app import Goodterms
 from goodterms.connect.config import MailboxSettings
 from goodterms.desk.relay import Relay
 from goodterms.desk.smtpd import DeskServer
-from goodterms.service import health
+from goodterms.service import health, jobs
 from goodterms.service.schedule import Scheduler
 
 log = logging.getLogger(__name__)
@@ -56,27 +56,15 @@ class MailboxPoller:
         self.thread.start()
 
     def _loop(self) -> None:
-        from goodterms.connect.mailbox import fetch
-
         while not self.stop_event.is_set():
             state: str
             detail: str | None
             try:
-                report = fetch(self.app, self.box)
+                jobs.poll_mailbox(self.app, self.box)
             except Exception as exc:  # wrong password, server away, ledger busy: said, tried again later
                 log.warning("mailbox %s: %s", self.box.name, exc, extra={"part": self.part})
                 state, detail = "failing", str(exc)[:300]
             else:
-                new = sum(f.new for f in report.folders)
-                problems = [p for f in report.folders for p in f.problems]
-                if new or problems:
-                    log.info(
-                        "mailbox %s: %s new message(s)%s",
-                        self.box.name,
-                        new,
-                        "; " + "; ".join(problems) if problems else "",
-                        extra={"part": self.part},
-                    )
                 state, detail = "running", None
             health.record(self.app.engine, self.part, state=state, detail=detail)
             until = time.monotonic() + self.box.poll_seconds
@@ -173,6 +161,9 @@ class Runner:
     tick_s: float = 30.0
     tone_every_s: float = 600.0
     assess_every_s: float = 900.0
+    #: "local": this process sends, polls and schedules in its threads; "queue" (PostgreSQL): it only
+    #: takes mail in and serves the web app, and ``goodterms worker`` processes do the jobs.
+    jobs: str = "local"
     desk: DeskServer | None = None
     web_part: WebPart | None = None
     scheduler: Scheduler | None = None
@@ -182,6 +173,10 @@ class Runner:
     def start(self) -> None:
         """Start every part; raises OSError when an address is taken (what started is stopped again)."""
         health.forget_all(self.app.engine)
+        if self.jobs == "queue":
+            from goodterms.service.queue import ensure_schema
+
+            ensure_schema(self.app.engine)  # so that intake defers its jobs from the first message
         try:
             self.desk = DeskServer(
                 self.app,
@@ -191,6 +186,7 @@ class Runner:
                 self.relay.port,
                 interval_s=self.send_interval_s,
                 relay=self.relay,
+                send=self.jobs == "local",
             )
             self.desk.start()
             log.info("smtp intake listening on %s:%s", *self.smtp, extra={"part": "smtp intake"})
@@ -201,6 +197,10 @@ class Runner:
         except BaseException:
             self.stop()
             raise
+        if self.jobs == "queue":
+            log.info("jobs (sending, mailboxes, follow-ups, tone) are left to `goodterms worker`")
+            self.supervise()
+            return
         self.pollers = [MailboxPoller(self.app, box) for box in self.app.settings.mailbox]
         for poller in self.pollers:
             poller.start()

@@ -13,56 +13,23 @@ keeps the next call from sending anything twice.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.app import Goodterms
 from goodterms.desk.relay import Relay
-from goodterms.handling import followup
-from goodterms.handling.config import FollowupSettings
-from goodterms.ledger import models as m
-from goodterms.ledger.db import session_scope
-from goodterms.service import health
-from goodterms.tone_service import fill_tone
+from goodterms.service import health, jobs
+from goodterms.service.jobs import DONE_BLOB, auto_rules_due, read_done
 
+__all__ = ["DONE_BLOB", "PART", "Scheduler", "auto_rules_due", "read_done"]
 log = logging.getLogger(__name__)
-DONE_BLOB = "run:followup"
 PART = "scheduler"
-
-
-def auto_rules_due(settings: FollowupSettings, local_now: datetime, done: dict[str, str]) -> set[str]:
-    """Return the rules of the auto-sent levels whose hour has come today and that were not sent today."""
-    today = local_now.date().isoformat()
-    return {
-        f"payment:{level.name}"
-        for level in settings.levels
-        if level.send == "auto"
-        and level.send_hour <= local_now.hour
-        and done.get(f"payment:{level.name}") != today
-    }
-
-
-def read_done(app: Goodterms) -> dict[str, str]:
-    """Return rule → the day (YYYY-MM-DD) it was last sent automatically."""
-    with session_scope(app.engine) as session:
-        blob = session.get(m.Blob, DONE_BLOB)
-        return dict(json.loads(blob.data)) if blob is not None else {}
-
-
-def _write_done(app: Goodterms, rules: set[str], day: date) -> None:
-    with session_scope(app.engine) as session:
-        blob = session.get(m.Blob, DONE_BLOB)
-        done = dict(json.loads(blob.data)) if blob is not None else {}
-        done.update(dict.fromkeys(rules, day.isoformat()))
-        session.merge(m.Blob(name=DONE_BLOB, data=json.dumps(done).encode(), updated_at=datetime.now(UTC)))
 
 
 @dataclass
@@ -148,33 +115,7 @@ class Scheduler:
 
     def followups(self) -> None:
         """Send the auto levels whose hour has come (once a day each), then any follow-up still queued."""
-        local_now = self.clock().astimezone(ZoneInfo(self.app.business().timezone))
-        due = auto_rules_due(self.app.settings.followup, local_now, read_done(self.app))
-        if due:
-            log.info("sending follow-ups automatically: %s", ", ".join(sorted(due)), extra={"part": PART})
-            try:
-                result = followup.send(
-                    app=self.app,
-                    as_of=local_now.date(),
-                    relay=self.relay,
-                    retry_delays=(),  # the next round tries again
-                    rules=due,
-                )
-            except OSError:
-                # Queued and recorded already; the relay was away, so the rows go out on a later round.
-                _write_done(self.app, due, local_now.date())
-                raise
-            _write_done(self.app, due, local_now.date())
-            log.info("follow-ups: queued %s, sent %s", result.queued, result.sent, extra={"part": PART})
-        else:
-            from goodterms.desk.outbox import send_pending
-
-            send_pending(
-                engine=self.app.engine,
-                relay=self.relay,
-                retry_delays=(),
-                kinds=set(followup.KINDS),
-            )
+        jobs.send_followups(self.app, self.relay, self.clock())
 
     def assess_all(self) -> None:
         """Re-assess and store every client (new portfolio medians; closed months from stored history)."""
@@ -193,6 +134,4 @@ class Scheduler:
 
     def tone(self) -> None:
         """Read the tone of new messages."""
-        done = fill_tone(engine=self.app.engine, embed=self.app.settings.text.embed)
-        if done:
-            log.info("tone read for %s message(s)", done, extra={"part": PART})
+        jobs.fill_tone(self.app)

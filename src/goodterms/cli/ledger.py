@@ -199,6 +199,21 @@ def demo_command(
     say(
         f"demo ledger: {result.counts.inserted} new, {result.counts.unchanged} unchanged records from {target}"
     )
+    say(demo_language_note(gt.business().name, gt.business().language))
+
+
+LANGUAGE_NAMES = {"th": "Thai", "et": "Estonian", "en": "English"}
+
+
+def demo_language_note(business: str, lang: str) -> str:
+    """Say which language the demo business works in and how to read the CLI's output in another."""
+    others = [code for code in LANGUAGE_NAMES if code != lang]
+    return (
+        f"The demo business, {business}, works in {LANGUAGE_NAMES.get(lang, lang)}: `goodterms assess` "
+        f"speaks {LANGUAGE_NAMES.get(lang, lang)} unless told otherwise (--lang, or your LANG locale). Add --lang "
+        + " or --lang ".join(f"{code} ({LANGUAGE_NAMES[code]})" for code in others)
+        + f", e.g. `goodterms assess --lang {others[-1]}`; `make web` shows it in the browser."
+    )
 
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)

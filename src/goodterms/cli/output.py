@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-# Piped output is read by people too (and by less): keep tables wide enough to read.
-console = Console() if sys.stdout.isatty() else Console(width=200)
-errors = Console(stderr=True)
+# Piped output is read by people too (and by less): keep tables wide enough to read. No Rich markup:
+# a client called "Acme [Asia]" or a subject "[urgent] invoice" prints as written.
+console = Console(markup=False) if sys.stdout.isatty() else Console(width=200, markup=False)
+errors = Console(stderr=True, markup=False)
 
 
 def say(message: str) -> None:

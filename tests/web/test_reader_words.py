@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -172,3 +172,20 @@ def test_the_portfolio_opens_worst_first_with_a_summary_strip(demo: Goodterms, t
         assert words in strip and f'<p class="summary-strip">{strip}</p>' in page
     # Health by colour (a band class) and number.
     assert re.search(r'<span class="health (bad|poor|fair|good)">\d+</span>', page)
+
+
+@pytest.mark.parametrize("lang", READERS)
+def test_the_follow_ups_page_says_why_in_the_readers_words(
+    overdue: Goodterms, signed_in: Callable[[str], TestClient], lang: str
+) -> None:
+    from goodterms.handling.reasons import channel_name
+
+    http = signed_in("manager")
+    notices = http.get("/api/followups", params={"lang": lang}).json()["notices"]
+    assert notices
+    page = http.get("/followups", params={"lang": lang}).text
+    seen = visible(html.unescape(page), lang)
+    assert not codes_in(seen, lang), (lang, codes_in(seen, lang))
+    for notice in notices:
+        assert notice["rule"] not in seen and notice["reason"] not in seen  # codes and the ladder's English
+        assert " ".join(notice["why"].split()) in seen and channel_name(notice["channel"], lang) in seen

@@ -202,16 +202,16 @@ def demo_command(
     say(demo_language_note(gt.business().name, gt.business().language))
 
 
-LANGUAGE_NAMES = {"th": "Thai", "et": "Estonian", "en": "English"}
-
-
 def demo_language_note(business: str, lang: str) -> str:
     """Say which language the demo business works in and how to read the CLI's output in another."""
-    others = [code for code in LANGUAGE_NAMES if code != lang]
+    from goodterms.handling.reasons import LANGUAGE_NAMES as NAMES
+
+    names = NAMES["en"]
+    others = [code for code in names if code != lang]
     return (
-        f"The demo business, {business}, works in {LANGUAGE_NAMES.get(lang, lang)}: `goodterms assess` "
-        f"speaks {LANGUAGE_NAMES.get(lang, lang)} unless told otherwise (--lang, or your LANG locale). Add --lang "
-        + " or --lang ".join(f"{code} ({LANGUAGE_NAMES[code]})" for code in others)
+        f"The demo business, {business}, works in {names.get(lang, lang)}: `goodterms assess` "
+        f"speaks {names.get(lang, lang)} unless told otherwise (--lang, or your LANG locale). Add --lang "
+        + " or --lang ".join(f"{code} ({names[code]})" for code in others)
         + f", e.g. `goodterms assess --lang {others[-1]}`; `make web` shows it in the browser."
     )
 

@@ -189,3 +189,25 @@ def test_the_follow_ups_page_says_why_in_the_readers_words(
     for notice in notices:
         assert notice["rule"] not in seen and notice["reason"] not in seen  # codes and the ladder's English
         assert " ".join(notice["why"].split()) in seen and channel_name(notice["channel"], lang) in seen
+
+
+def test_the_clients_table_speaks_the_readers_words(demo: Goodterms) -> None:
+    from goodterms.ledger.queries import clients_overview
+
+    rows = clients_overview(demo.engine)
+    url = demo.engine.url.render_as_string(hide_password=False)
+    for lang in READERS:
+        out = CliRunner().invoke(cli, ["--db", url, "clients", "--lang", lang], env={"COLUMNS": "250"})
+        assert out.exit_code == 0, out.output
+        shown = " ".join(out.stdout.split())
+        for row in rows:
+            shown = shown.replace(row["name"], " ").replace(row["id"], " ")
+        shown = re.sub(r"THB|EUR|GBP|€|£|฿", " ", shown)
+        assert not codes_in(shown, lang), (lang, codes_in(shown, lang))
+        if lang == "th":
+            assert not re.findall(r"[A-Za-z]{2,}", shown), shown
+            assert "ยังทำงานร่วมกันอยู่" in shown and "ยอดค้างชำระ" in shown
+        else:
+            assert not re.findall(r"[\u0e01-\u0e5b]", shown), shown
+        if lang == "et":
+            assert "aktiivne" in shown and "active" not in shown and "tasumata" in shown

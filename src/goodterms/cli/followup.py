@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.app import Goodterms
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.cli.output import emit_json, fail, reader_language, say, table
 from goodterms.cli.relay import (
     RelayCaFileOpt,
     RelayOpt,
@@ -50,23 +49,16 @@ def plan_command(
     ),
 ) -> None:
     """Show every notice due: which rule, which records, and to whom."""
-    from goodterms.assess.messages import LANGUAGES, locale_language
     from goodterms.handling.followup import plan, today
     from goodterms.handling.reasons import LANGUAGE_NAMES, channel_name, reason_text, template_name
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
-    if lang is not None and lang not in LANGUAGES:
-        fail(f"--lang {lang!r} is not one of {', '.join(LANGUAGES)}")
     day = _as_of(as_of)
     gt = open_app()
     try:
+        reader = reader_language(lang, gt.business().language)
         items = plan(app=gt, as_of=day)
-        reader = (
-            lang
-            or locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG"))
-            or gt.business().language
-        )
         when = day or today(gt)
     finally:
         gt.engine.dispose()  # close pooled connections now, not at garbage collection

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import emit_json, errors, fail, say, table
+from goodterms.cli.output import emit_json, errors, fail, reader_language, say, table
 from goodterms.ledger.importing import ImportResult, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import NotFound, clients_overview, timeline
@@ -122,27 +122,51 @@ def import_command(
         raise typer.Exit(2)
 
 
+#: The clients table's title and columns in the reader's language.
+CLIENTS_WORDS = {
+    "en": "Clients|id|name|language|status|contacts|requests|open requests|open invoices|amount due",
+    "et": "Kliendid|id|nimi|keel|olek|kontakte|pöördumisi|avatud pöördumisi|avatud arveid|tasumata",
+    "th": "ลูกค้า|รหัส|ชื่อ|ภาษา|สถานะ|การติดต่อ|คำขอ|คำขอที่ยังเปิดอยู่|ใบแจ้งหนี้ค้างชำระ|ยอดค้างชำระ",
+}
+
+
 @app.command("clients")
-def clients_command(fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
+def clients_command(
+    fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the table: en, et or th (default: the LANG locale, else the business's).",
+    ),
+) -> None:
     """List every client with counts of contacts, requests and open invoices."""
-    rows = clients_overview(open_app().engine)
+    from decimal import Decimal
+
+    from goodterms.handling.formatting import format_money
+    from goodterms.handling.reasons import LANGUAGE_NAMES
+    from goodterms.reports.labels import word
+
+    gt = open_app()
+    reader = reader_language(lang, gt.business().language)
+    rows = clients_overview(gt.engine)
     if fmt is Format.json:
         emit_json({"clients": rows})
         return
+    title, *columns = CLIENTS_WORDS[reader].split("|")
     table(
-        "Clients",
-        ["id", "name", "lang", "status", "contacts", "requests", "open req.", "open inv.", "due"],
+        title,
+        columns,
         [
             (
                 r["id"],
                 r["name"],
-                r["language"],
-                r["status"],
+                LANGUAGE_NAMES[reader].get(r["language"], r["language"]),
+                word("status", r["status"], reader),
                 r["contacts"],
                 r["requests"],
                 r["open_requests"],
                 r["open_invoices"],
-                f"{r['amount_due']} {r['currency']}",
+                format_money(Decimal(str(r["amount_due"])), r["currency"], lang=reader),
             )
             for r in rows
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -41,3 +42,12 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
     for row in rows:
         out.add_row(*("" if v is None else str(v) for v in row))
     console.print(out)
+
+
+def reader_language(lang: str | None, business: str) -> str:
+    """Return the language a CLI table is read in: --lang, else the LANG locale, else the business's."""
+    from goodterms.assess.messages import LANGUAGES, locale_language
+
+    if lang is not None and lang not in LANGUAGES:
+        fail(f"--lang {lang!r} is not one of {', '.join(LANGUAGES)}")
+    return lang or locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG")) or business

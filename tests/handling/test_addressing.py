@@ -25,8 +25,17 @@ COMPANIES = (
     "Hartley & Cole LLP",
     "Siam & Baltic Scribe Co.",
     "Bluebell Bakery",
+    "Oakridge Family Law",
 )
-PEOPLE = ("สมชาย ใจดี", "Jüri Õunapuu", "Alex Smith", "Mari Tamm", "Nok Suwannarat")
+PEOPLE = (
+    "สมชาย ใจดี",
+    "Jüri Õunapuu",
+    "Alex Smith",
+    "Mari Tamm",
+    "Nok Suwannarat",
+    "Jennifer Law",
+    "Tom Bank",
+)
 #: What each letter or notice opens with, for a company and for a person.
 OPENINGS = {
     "th": ("เรียน บริษัท สยามลีกัล จำกัด", "เรียน คุณสมชาย ใจดี"),
@@ -115,3 +124,12 @@ def test_the_desk_acknowledgement_greets_a_thai_company_without_the_honorific(te
     }
     text = render(template=template, lang="th", context=context)
     assert text.startswith("เรียน บริษัท สยามลีกัล จำกัด\n") and "คุณบริษัท" not in text
+
+
+def test_every_demo_client_is_addressed_as_the_organisation_it_is() -> None:
+    from goodterms.demo.text import COMPANIES as DEMO
+
+    for lang, names in DEMO.items():
+        for name in names:
+            assert is_company(name), name
+            assert not greeting(name, lang).startswith("เรียน คุณ"), name

@@ -27,6 +27,9 @@ _LATIN_WORDS = frozenset(
     kliinik büroo kool keskus selts ühing kohvik pood apteek haigla muuseum teater kirik kogudus
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+#: Organisation words that are also surnames ("Jennifer Law", "Tom Bank"): they count only in a name of
+#: three words or more ("Oakridge Family Law").
+_ALSO_SURNAMES = frozenset({"law", "bank", "press", "trust", "fund", "care", "team", "office", "club"})
 #: Estonian compound words end in what the organisation is ("Muusikakool", "Õigusbüroo").
 _ESTONIAN_ENDINGS = ("kool", "büroo", "kliinik", "keskus", "selts", "ühing", "kohvik", "haigla", "apteek")
 #: Thai words that name an organisation or its legal form, matched anywhere in the name.
@@ -71,7 +74,10 @@ def is_company(name: str) -> bool:
     if "&" in text or "+" in text:
         return True  # "Hartley & Cole": partners trading under their names
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if not _is_thai(w)]
-    return any(w in _LATIN_WORDS or w.endswith(_ESTONIAN_ENDINGS) for w in words)
+    return any(
+        (w in _LATIN_WORDS and (w not in _ALSO_SURNAMES or len(words) >= 3)) or w.endswith(_ESTONIAN_ENDINGS)
+        for w in words
+    )
 
 
 def _is_thai(word: str) -> bool:

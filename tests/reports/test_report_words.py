@@ -213,3 +213,15 @@ def test_invoice_labels_on_a_chart_never_run_together() -> None:
     assert len(shown) >= 2
     for (x1, a), (x2, b) in itertools.pairwise(shown):
         assert x2 - x1 >= (len(a) + len(b)) / 2 * LABEL_CHAR_PX, (a, b, x2 - x1)
+
+
+def test_the_timeline_table_shows_the_businesss_local_time_to_the_minute(gt: Goodterms, db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from goodterms.cli import app as cli
+
+    out = CliRunner().invoke(cli, ["--db", db_url, "timeline", "c1"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    assert "at (Asia/Bangkok)" in out.stdout
+    assert "2026-03-03 23:00" in out.stdout  # the late call: 16:00 UTC, 23:00 in Bangkok
+    assert "16:00" not in out.stdout

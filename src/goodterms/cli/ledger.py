@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
@@ -184,18 +185,27 @@ def timeline_command(
         start = date.fromisoformat(since) if since else None
     except ValueError:
         fail(f"--since {since!r} is not a date like 2026-03-01")
+    gt = open_app()
     try:
-        data = timeline(open_app().engine, client, since=start)
+        data = timeline(gt.engine, client, since=start)
     except NotFound as exc:
         fail(str(exc))
     if fmt is Format.json:
         emit_json(data)
         return
+    tz = gt.business().timezone  # times as the business lives them, to the minute
+    zone = ZoneInfo(tz)
     table(
         f"Timeline: {data['client']['name']}",
-        ["at (UTC)", "type", "id", "summary"],
-        [(e["at"][:16].replace("T", " "), e["type"], e["id"], e["summary"]) for e in data["entries"]],
+        [f"at ({tz})", "type", "id", "summary"],
+        [(_local_minute(e["at"], zone), e["type"], e["id"], e["summary"]) for e in data["entries"]],
     )
+
+
+def _local_minute(at: str, zone: ZoneInfo) -> str:
+    """Return an ISO moment as the local date and time in ``zone``, to the minute."""
+    moment = datetime.fromisoformat(at)
+    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
 
 
 @app.command("demo")

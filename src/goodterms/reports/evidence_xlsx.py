@@ -50,7 +50,8 @@ class ContactStats:
     tones: Counter[str] = field(default_factory=Counter)
 
 
-#: How a reader's spreadsheet shows a day, a moment and a time of day (Thai: the Buddhist-era year).
+#: How a reader's spreadsheet shows a day, a moment and a time of day. ``bbbb`` is Excel's Buddhist-era
+#: year: the cell holds the real date (sorting and filtering work), a Thai reader sees 2569 for 2026.
 DAY_FORMATS = {"th": "dd/mm/bbbb", "et": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
 TIME_FORMAT = "hh:mm"
 MONEY_FORMAT = '#,##0.00" {currency}"'
@@ -74,7 +75,8 @@ class _Sheet:
         self.columns = len(names)
         self.rows = 0
         for index, (name, width) in enumerate(zip(names, widths, strict=True)):
-            # A header wraps onto at most two lines: the column is at least half its longest word run.
+            # Wide enough for the whole heading (up to 40), never narrower than its longest word; the
+            # streaming writer fixes widths before the rows, so the presets are sized for typical values.
             fit = max(width, min(text_width(name) + 2, 40), max(text_width(w) for w in name.split()) + 2)
             ws.column_dimensions[get_column_letter(index + 1)].width = fit
         ws.freeze_panes = "A2"

@@ -91,6 +91,10 @@ def test_evidence_log_shows_both_sides_waiting_and_days_late(gt: Goodterms, tmp_
         assert [f["Flag"] for f in flags] == ["assessment not available"]
     else:
         assert all(f["Flag"] for f in flags)
+        late = next(f for f in flags if f["Flag"] == "paying later and later")
+        # Evidence in words: the invoice by its number, its due day; never "invoice:i2 @ 2026-04-15T00:00…".
+        assert late["Evidence"].startswith("invoice INV-002, 15 April 2026"), late["Evidence"]
+        assert late["Severity"] in ("low", "medium", "high")
 
 
 def test_final_report_pdf_keeps_thai_text_and_the_delivered_hours(gt: Goodterms, tmp_path: Path) -> None:

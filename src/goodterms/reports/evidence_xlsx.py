@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -257,10 +257,14 @@ def write_payments(ws: WriteOnlyWorksheet, lines: Iterable[InvoiceLine], *, lang
     sheet.close()
 
 
-def evidence_line(item: dict[str, Any], *, lang: str, tz: str) -> str:
-    """Return one piece of a flag's evidence in words: what record, which one, when (local time)."""
-    what = word("record", str(item.get("type") or ""), lang) or ""
-    text = f"{what} {item.get('id')}".strip()
+def evidence_line(
+    item: dict[str, Any], *, lang: str, tz: str, names: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """Return one piece of a flag's evidence in words: what record, which one (by the name people use
+    for it, such as an invoice's number, where ``names`` has one), when (local time)."""
+    kind, ident = str(item.get("type") or ""), str(item.get("id"))
+    what = word("record", kind, lang) or ""
+    text = f"{what} {(names or {}).get((kind, ident), ident)}".strip()
     at = item.get("at")
     if at:
         moment = datetime.fromisoformat(str(at))
@@ -280,7 +284,14 @@ def flag_words(flag: dict[str, Any], *, lang: str) -> tuple[str, str, str]:
     )
 
 
-def write_flags(ws: WriteOnlyWorksheet, flags: list[dict[str, Any]] | None, *, lang: str, tz: str) -> None:
+def write_flags(
+    ws: WriteOnlyWorksheet,
+    flags: list[dict[str, Any]] | None,
+    *,
+    lang: str,
+    tz: str,
+    names: Mapping[tuple[str, str], str] | None = None,
+) -> None:
     """Write the assessment's flags with their evidence, or say the assessment is not available."""
     lang = language_of(lang)
     t = labels(lang)
@@ -289,7 +300,9 @@ def write_flags(ws: WriteOnlyWorksheet, flags: list[dict[str, Any]] | None, *, l
         sheet.append([t["no_assessment"], None, None, None])
     for flag in flags or []:
         evidence = "; ".join(
-            evidence_line(e, lang=lang, tz=tz) for e in flag.get("evidence") or [] if isinstance(e, dict)
+            evidence_line(e, lang=lang, tz=tz, names=names)
+            for e in flag.get("evidence") or []
+            if isinstance(e, dict)
         )
         sheet.append([*flag_words(flag, lang=lang), _clip(evidence)])
     sheet.close()

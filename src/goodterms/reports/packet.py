@@ -139,7 +139,8 @@ def build_packet(
         )
     ev.write_invoices(wb.create_sheet(t["invoices"]), invs, lang=language)
     ev.write_payments(wb.create_sheet(t["payments"]), invs, lang=language, tz=tz)
-    ev.write_flags(wb.create_sheet(t["flags"]), flags, lang=language, tz=tz)
+    numbers = {("invoice", i.ext_id): i.number for i in invs}  # evidence names invoices by their number
+    ev.write_flags(wb.create_sheet(t["flags"]), flags, lang=language, tz=tz, names=numbers)
     unpaid = open_invoices(invs)
     packet.handover_waits = bool(unpaid)
     ev.write_summary(

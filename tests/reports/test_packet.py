@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import unicodedata
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,15 +49,15 @@ def test_evidence_log_holds_every_contact_with_thai_words_intact(gt: Goodterms, 
     assert len(body) == in_ledger == 39
     first = body[0]
     assert first["ข้อความของลูกค้า"] == THAI_WORDS
-    assert first["น้ำเสียง"] == "frustrated"
+    assert first["น้ำเสียง"] == "หงุดหงิด"  # frustrated, in the reader's words
     assert first["ปัญหาที่แจ้ง"] == "งานล่าช้า"
-    assert first["เวลา"] == "10:00"
+    assert first["เวลา"] == time(10, 0)  # a real time cell, local to the business
     assert first["เวลาที่ใช้ตอบกลับ (ชั่วโมง)"] == 3.0  # the reply three hours later
     assert first["ระยะเวลา (นาที)"] == 0
     call = body[2]
     assert call["ระยะเวลา (นาที)"] == 10
     assert call["นอกเวลาทำการ"] == "ใช่"  # 23:00 in Bangkok
-    assert call["น้ำเสียง"] == "hostile"
+    assert call["น้ำเสียง"] == "ไม่เป็นมิตร"
 
 
 def test_evidence_log_shows_tone_as_the_business_judged_it(gt: Goodterms, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_evidence_log_shows_tone_as_the_business_judged_it(gt: Goodterms, tmp_pa
     mark_message(engine=gt.engine, contact_ext_id="c1-k1", rude=True)  # read frustrated; staff: rude
     packet = build_packet(app=gt, client="c1", out=tmp_path / "p", as_of=AS_OF)
     body = records(load_workbook(packet.files["evidence"])["การติดต่อ"])
-    assert body[0]["น้ำเสียง"] == "hostile"
+    assert body[0]["น้ำเสียง"] == "ไม่เป็นมิตร"
     assert body[2]["น้ำเสียง"] is None  # the hostile reading is withdrawn, not relabelled
 
 
@@ -91,6 +91,10 @@ def test_evidence_log_shows_both_sides_waiting_and_days_late(gt: Goodterms, tmp_
         assert [f["Flag"] for f in flags] == ["assessment not available"]
     else:
         assert all(f["Flag"] for f in flags)
+        late = next(f for f in flags if f["Flag"] == "paying later and later")
+        # Evidence in words: the invoice by its number, its due day; never "invoice:i2 @ 2026-04-15T00:00…".
+        assert late["Evidence"].startswith("invoice INV-002, 15 April 2026"), late["Evidence"]
+        assert late["Severity"] in ("low", "medium", "high")
 
 
 def test_final_report_pdf_keeps_thai_text_and_the_delivered_hours(gt: Goodterms, tmp_path: Path) -> None:
@@ -158,7 +162,9 @@ def test_letter_is_courteous_in_the_clients_language_and_offers_a_referral(
     assert "ไม่สามารถตอบสนองความต้องการของคุณ" in letter
     assert "INV-002" in letter  # hand-over waits on it, said plainly
     assert find_scolding(letter) == []
-    assert nfkc("เรียน คุณบริษัท สมชาย การแพทย์") in pdf_text(packet.files["letter"])
+    # A company is greeted by its name, never with the personal honorific คุณ.
+    assert "\nเรียน บริษัท สมชาย การแพทย์\n" in letter and "คุณบริษัท" not in letter
+    assert nfkc("เรียน บริษัท สมชาย การแพทย์") in pdf_text(packet.files["letter"])
 
 
 def test_unknown_client_is_refused(gt: Goodterms, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -172,3 +172,61 @@ def test_the_portfolio_opens_worst_first_with_a_summary_strip(demo: Goodterms, t
         assert words in strip and f'<p class="summary-strip">{strip}</p>' in page
     # Health by colour (a band class) and number.
     assert re.search(r'<span class="health (bad|poor|fair|good)">\d+</span>', page)
+
+
+@pytest.mark.parametrize("lang", READERS)
+def test_the_follow_ups_page_says_why_in_the_readers_words(
+    overdue: Goodterms, signed_in: Callable[[str], TestClient], lang: str
+) -> None:
+    from goodterms.handling.reasons import channel_name
+
+    http = signed_in("manager")
+    notices = http.get("/api/followups", params={"lang": lang}).json()["notices"]
+    assert notices
+    page = http.get("/followups", params={"lang": lang}).text
+    seen = visible(html.unescape(page), lang)
+    assert not codes_in(seen, lang), (lang, codes_in(seen, lang))
+    for notice in notices:
+        assert notice["rule"] not in seen and notice["reason"] not in seen  # codes and the ladder's English
+        assert " ".join(notice["why"].split()) in seen and channel_name(notice["channel"], lang) in seen
+
+
+def test_the_clients_table_speaks_the_readers_words(demo: Goodterms) -> None:
+    from goodterms.ledger.queries import clients_overview
+
+    rows = clients_overview(demo.engine)
+    url = demo.engine.url.render_as_string(hide_password=False)
+    for lang in READERS:
+        out = CliRunner().invoke(cli, ["--db", url, "clients", "--lang", lang], env={"COLUMNS": "250"})
+        assert out.exit_code == 0, out.output
+        shown = " ".join(out.stdout.split())
+        for row in rows:
+            shown = shown.replace(row["name"], " ").replace(row["id"], " ")
+        shown = re.sub(r"THB|EUR|GBP|€|£|฿", " ", shown)
+        assert not codes_in(shown, lang), (lang, codes_in(shown, lang))
+        if lang == "th":
+            assert not re.findall(r"[A-Za-z]{2,}", shown), shown
+            assert "ยังทำงานร่วมกันอยู่" in shown and "ยอดค้างชำระ" in shown
+        else:
+            assert not re.findall(r"[\u0e01-\u0e5b]", shown), shown
+        if lang == "et":
+            assert "aktiivne" in shown and "active" not in shown and "tasumata" in shown
+
+
+def test_the_desk_submit_table_shows_the_promise_in_the_businesss_time(db_url: str, tmp_path: Path) -> None:
+    from goodterms.ledger.importing import import_event_dicts as load
+    from tests.factories import business, client
+
+    gt = Goodterms.open(db_url, str(tmp_path / "none.toml"))
+    load(gt.engine, [business(), client("mari", language="et", emails=["mari@example.ee"])])
+    gt.engine.dispose()
+    base = ["--db", db_url, "--config", str(tmp_path / "none.toml"), "desk", "submit", "--client", "mari"]
+    out = CliRunner().invoke(
+        cli,
+        [*base, "--subject", "Arve", "--text", "Palun saatke arve.", "--at", "2026-03-02T09:00:00+07:00"],
+        env={"COLUMNS": "200"},
+    )
+    assert out.exit_code == 0, out.output
+    assert "promised (Asia/Bangkok)" in out.stdout
+    assert re.search(r"\b2026-03-02 1[0-7]:\d\d\b", out.stdout), out.stdout  # within office hours, local
+    assert not re.search(r"\d\d:\d\d:\d\d", out.stdout)  # no seconds, no microseconds

@@ -70,7 +70,8 @@ def test_reply_form_renders_in_every_language_with_a_thai_draft(
     assert f'<html lang="{lang}">' in response.text
     assert WORD[lang] in response.text
     assert '<textarea id="reply-text" name="text" rows="14" lang="th"' in response.text
-    assert "เรียน คุณบริษัท สยาม จำกัด" in response.text
+    assert "เรียน บริษัท สยาม จำกัด" in response.text
+    assert "คุณบริษัท" not in response.text  # a company gets no personal honorific
     assert 'aria-keyshortcuts="Control+Enter"' in response.text
 
 

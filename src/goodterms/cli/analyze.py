@@ -137,7 +137,7 @@ def analyze_command(
             if fmt == "json":
                 typer.echo(json.dumps(result, ensure_ascii=False))
     if fmt == "table":
-        Console().print(_table(rows))
+        Console(markup=False).print(_table(rows))
     elif text != "-":
         typer.echo(json.dumps(rows[0][1], ensure_ascii=False))
     if bad:

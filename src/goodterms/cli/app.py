@@ -15,6 +15,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are plain text: "goodterms[embed]" and "[desk] relay_host" must print as written, not
+    # be read as Rich markup tags and dropped.
+    rich_markup_mode=None,
 )
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import typer
 
-from goodterms.assess.messages import LANGUAGES, locale_language
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import console
+from goodterms.cli.output import console, reader_language
 
 
 def _as_of(value: str | None, tz: str) -> datetime | None:
@@ -52,9 +50,8 @@ def assess_command(
     if fmt not in ("table", "json", "markdown"):
         typer.echo("--format: use table, json or markdown", err=True)
         raise typer.Exit(code=2)
-    if lang is not None and lang not in LANGUAGES:
-        typer.echo(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}", err=True)
-        raise typer.Exit(code=2)
+    if lang is not None:
+        reader_language(lang, "en")  # a bad --lang fails before any work
     if store and (as_of is not None or not trend):
         typer.echo(
             "--store keeps today's assessment with its trend: leave out --as-of and --no-trend", err=True
@@ -72,9 +69,7 @@ def assess_command(
     except (SettingsProblem, UnknownClient, ValueError) as exc:
         typer.echo(exc.args[0] if exc.args else str(exc), err=True)
         raise typer.Exit(code=2) from None
-    reader = (
-        lang or locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG")) or gt.business().language
-    )
+    reader = reader_language(lang, gt.business().language)
     tz = gt.business().timezone
     if fmt == "json":
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

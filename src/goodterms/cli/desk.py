@@ -122,10 +122,15 @@ def submit(
     if fmt == "json":
         emit_json(result.to_json())
         return
-    promised = result.promised_at.isoformat() if result.promised_at else "-"
+    tz = gt.business().timezone  # the promise as the business keeps it, to the minute
+    promised = (
+        result.promised_at.astimezone(ZoneInfo(tz)).strftime("%a %Y-%m-%d %H:%M")
+        if result.promised_at
+        else "-"
+    )
     table(
         "request",
-        ["outcome", "reference", "promised", "reason"],
+        ["outcome", "reference", f"promised ({tz})", "reason"],
         [[result.outcome, result.reference or "-", promised, result.reason or result.repeat_reason or ""]],
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.app import Goodterms
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.cli.output import emit_json, fail, reader_language, say, table
 from goodterms.cli.relay import (
     RelayCaFileOpt,
     RelayOpt,
@@ -42,16 +42,24 @@ def _as_of(value: str | None) -> date | None:
 def plan_command(
     as_of: str | None = typer.Option(None, "--as-of", help="Plan for this day (YYYY-MM-DD); default today."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the table: en, et or th (default: the LANG locale, else the business's).",
+    ),
 ) -> None:
     """Show every notice due: which rule, which records, and to whom."""
-    from goodterms.handling.followup import plan
+    from goodterms.handling.followup import plan, today
+    from goodterms.handling.reasons import LANGUAGE_NAMES, channel_name, reason_text, template_name
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
     day = _as_of(as_of)
     gt = open_app()
     try:
+        reader = reader_language(lang, gt.business().language)
         items = plan(app=gt, as_of=day)
+        when = day or today(gt)
     finally:
         gt.engine.dispose()  # close pooled connections now, not at garbage collection
     if fmt == "json":
@@ -60,19 +68,30 @@ def plan_command(
     rows = [
         (
             i.to.name,
-            i.notice.rule,
-            i.notice.channel,
-            i.to.email if i.notice.channel != "manual" else "(staff)",
-            i.to.language,
-            i.notice.reason,
+            template_name(i.notice.template, reader),
+            channel_name(i.notice.channel, reader),
+            i.to.email if i.notice.channel != "manual" else "—",
+            LANGUAGE_NAMES[reader].get(i.to.language, i.to.language),
+            reason_text(i.notice, lang=reader, as_of=when),
         )
         for i in items
     ]
-    table(
-        f"Follow-up plan: {len(items)} notice(s) due",
-        ["client", "rule", "channel", "to", "lang", "why"],
-        rows,
-    )
+    words = PLAN_WORDS[reader]
+    table(words["title"].format(count=len(items)), words["columns"].split("|"), rows)
+
+
+#: The plan table's title and columns in the reader's language.
+PLAN_WORDS = {
+    "en": {
+        "title": "Follow-up plan: {count} notice(s) due",
+        "columns": "client|notice|channel|to|language|why",
+    },
+    "et": {
+        "title": "Järelkontrolli plaan: {count} teadet",
+        "columns": "klient|teade|kanal|saaja|keel|põhjus",
+    },
+    "th": {"title": "แผนการติดตาม: {count} รายการ", "columns": "ลูกค้า|ข้อความ|ช่องทาง|ผู้รับ|ภาษา|เหตุผล"},
+}
 
 
 @followup_app.command("send")

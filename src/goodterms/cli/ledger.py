@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import emit_json, errors, fail, say, table
+from goodterms.cli.output import emit_json, errors, fail, reader_language, say, table
 from goodterms.ledger.importing import ImportResult, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import NotFound, clients_overview, timeline
@@ -122,27 +123,51 @@ def import_command(
         raise typer.Exit(2)
 
 
+#: The clients table's title and columns in the reader's language.
+CLIENTS_WORDS = {
+    "en": "Clients|id|name|language|status|contacts|requests|open requests|open invoices|amount due",
+    "et": "Kliendid|id|nimi|keel|olek|kontakte|pöördumisi|avatud pöördumisi|avatud arveid|tasumata",
+    "th": "ลูกค้า|รหัส|ชื่อ|ภาษา|สถานะ|การติดต่อ|คำขอ|คำขอที่ยังเปิดอยู่|ใบแจ้งหนี้ค้างชำระ|ยอดค้างชำระ",
+}
+
+
 @app.command("clients")
-def clients_command(fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
+def clients_command(
+    fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the table: en, et or th (default: the LANG locale, else the business's).",
+    ),
+) -> None:
     """List every client with counts of contacts, requests and open invoices."""
-    rows = clients_overview(open_app().engine)
+    from decimal import Decimal
+
+    from goodterms.handling.formatting import format_money
+    from goodterms.handling.reasons import LANGUAGE_NAMES
+    from goodterms.reports.labels import word
+
+    gt = open_app()
+    reader = reader_language(lang, gt.business().language)
+    rows = clients_overview(gt.engine)
     if fmt is Format.json:
         emit_json({"clients": rows})
         return
+    title, *columns = CLIENTS_WORDS[reader].split("|")
     table(
-        "Clients",
-        ["id", "name", "lang", "status", "contacts", "requests", "open req.", "open inv.", "due"],
+        title,
+        columns,
         [
             (
                 r["id"],
                 r["name"],
-                r["language"],
-                r["status"],
+                LANGUAGE_NAMES[reader].get(r["language"], r["language"]),
+                word("status", r["status"], reader),
                 r["contacts"],
                 r["requests"],
                 r["open_requests"],
                 r["open_invoices"],
-                f"{r['amount_due']} {r['currency']}",
+                format_money(Decimal(str(r["amount_due"])), r["currency"], lang=reader),
             )
             for r in rows
         ],
@@ -160,18 +185,27 @@ def timeline_command(
         start = date.fromisoformat(since) if since else None
     except ValueError:
         fail(f"--since {since!r} is not a date like 2026-03-01")
+    gt = open_app()
     try:
-        data = timeline(open_app().engine, client, since=start)
+        data = timeline(gt.engine, client, since=start)
     except NotFound as exc:
         fail(str(exc))
     if fmt is Format.json:
         emit_json(data)
         return
+    tz = gt.business().timezone  # times as the business lives them, to the minute
+    zone = ZoneInfo(tz)
     table(
         f"Timeline: {data['client']['name']}",
-        ["at (UTC)", "type", "id", "summary"],
-        [(e["at"][:16].replace("T", " "), e["type"], e["id"], e["summary"]) for e in data["entries"]],
+        [f"at ({tz})", "type", "id", "summary"],
+        [(_local_minute(e["at"], zone), e["type"], e["id"], e["summary"]) for e in data["entries"]],
     )
+
+
+def _local_minute(at: str, zone: ZoneInfo) -> str:
+    """Return an ISO moment as the local date and time in ``zone``, to the minute."""
+    moment = datetime.fromisoformat(at)
+    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
 
 
 @app.command("demo")
@@ -198,6 +232,21 @@ def demo_command(
         fail(str(exc))
     say(
         f"demo ledger: {result.counts.inserted} new, {result.counts.unchanged} unchanged records from {target}"
+    )
+    say(demo_language_note(gt.business().name, gt.business().language))
+
+
+def demo_language_note(business: str, lang: str) -> str:
+    """Say which language the demo business works in and how to read the CLI's output in another."""
+    from goodterms.handling.reasons import LANGUAGE_NAMES as NAMES
+
+    names = NAMES["en"]
+    others = [code for code in names if code != lang]
+    return (
+        f"The demo business, {business}, works in {names.get(lang, lang)}: `goodterms assess` "
+        f"speaks {names.get(lang, lang)} unless told otherwise (--lang, or your LANG locale). Add --lang "
+        + " or --lang ".join(f"{code} ({names[code]})" for code in others)
+        + f", e.g. `goodterms assess --lang {others[-1]}`; `make web` shows it in the browser."
     )
 
 

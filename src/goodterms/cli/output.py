@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -11,9 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-# Piped output is read by people too (and by less): keep tables wide enough to read.
-console = Console() if sys.stdout.isatty() else Console(width=200)
-errors = Console(stderr=True)
+# Piped output is read by people too (and by less): keep tables wide enough to read. No Rich markup:
+# a client called "Acme [Asia]" or a subject "[urgent] invoice" prints as written.
+console = Console(markup=False) if sys.stdout.isatty() else Console(width=200, markup=False)
+errors = Console(stderr=True, markup=False)
 
 
 def say(message: str) -> None:
@@ -40,3 +42,12 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
     for row in rows:
         out.add_row(*("" if v is None else str(v) for v in row))
     console.print(out)
+
+
+def reader_language(lang: str | None, business: str) -> str:
+    """Return the language a CLI table is read in: --lang, else the LANG locale, else the business's."""
+    from goodterms.assess.messages import LANGUAGES, locale_language
+
+    if lang is not None and lang not in LANGUAGES:
+        fail(f"--lang {lang!r} is not one of {', '.join(LANGUAGES)}")
+    return lang or locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG")) or business

@@ -1,7 +1,8 @@
-"""``goodterms serve``, ``goodterms user …`` (add, role, logout, remove) and ``goodterms token …``."""
+"""``goodterms serve``, ``goodterms user …`` (add, link, role, logout, remove) and ``goodterms token …``."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -14,6 +15,22 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
 
+#: Where ``goodterms serve`` listens unless told otherwise; setup links point there by default.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+BASE_URL_HELP = (
+    "Where the web app is served, for the setup link (default: GOODTERMS_WEB_URL, else "
+    f"http://{DEFAULT_HOST}:{DEFAULT_PORT}, where `goodterms serve` listens by default)."
+)
+
+
+def _base_url(value: str | None) -> str:
+    url = (value or os.environ.get("GOODTERMS_WEB_URL") or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}").strip()
+    if not url.startswith(("http://", "https://")) or url.rstrip("/").count("/") > 2:
+        _fail(f"the web app's address must look like http://HOST:PORT, not {url!r}")
+    return url.rstrip("/")
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
@@ -21,8 +38,8 @@ def _fail(message: str) -> None:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    host: str = typer.Option(DEFAULT_HOST, help="Address to listen on."),
+    port: int = typer.Option(DEFAULT_PORT, help="Port to listen on."),
 ) -> None:
     """Serve the web app and the JSON API."""
     import uvicorn
@@ -44,14 +61,13 @@ def user_add(
     ),
     money: bool = typer.Option(False, "--money", help="Let a staff member see money figures."),
     language: str = typer.Option("en", help="Interface language: th, et or en."),
-    base_url: str = typer.Option(
-        "http://127.0.0.1:8000", help="Where the web app is served (for the setup link)."
-    ),
+    base_url: str | None = typer.Option(None, "--base-url", help=BASE_URL_HELP),
 ) -> None:
     """Add a user; without --password-stdin print a one-time setup link."""
     from goodterms.web.accounts import AccountError, add_user
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    url = _base_url(base_url)
     gt = open_app()
     try:
         setup = add_user(
@@ -66,9 +82,26 @@ def user_add(
     except AccountError as exc:
         _fail(str(exc))
     if setup:
-        typer.echo(f"setup link (works once): {base_url.rstrip('/')}/setup/{setup}")
+        typer.echo(f"setup link (works once): {url}/setup/{setup}")
     else:
         typer.echo(f"added {email.lower()} ({role})")
+
+
+@user_app.command("link")
+def user_link(
+    email: str = typer.Argument(..., help="The user's e-mail address."),
+    base_url: str | None = typer.Option(None, "--base-url", help=BASE_URL_HELP),
+) -> None:
+    """Print a fresh one-time setup link for a user; their password and sessions stop working."""
+    from goodterms.web.accounts import AccountError, new_setup_link
+
+    url = _base_url(base_url)
+    try:
+        link = f"{url}/setup/{new_setup_link(engine=open_app().engine, email=email, actor='cli')}"
+    except AccountError as exc:
+        _fail(str(exc))
+    else:
+        typer.echo(f"setup link (works once): {link}")
 
 
 @user_app.command("role")

@@ -222,7 +222,7 @@ def _request_cycle(
             "at": delivered.isoformat(),
             "title": text[:60],
             "hours": str(hours),
-            "outcome": "delivered on time",
+            "outcome": t.DELIVERED_ON_TIME[c.lang],
         }
     )
     c.events.append(

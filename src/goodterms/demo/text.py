@@ -91,6 +91,9 @@ THANKS: Phrases = {
     "et": ("Aitäh, täpselt see, mida vaja!", "Kätte saadud, suur tänu!", "Suurepärane töö nagu alati."),
 }
 
+#: What the business wrote down as the outcome of a delivery, in the client's language.
+DELIVERED_ON_TIME = {"th": "ส่งมอบตรงเวลา", "et": "üle antud õigel ajal", "en": "delivered on time"}
+
 REPLIES: Phrases = {
     "en": ("Thank you, we have started on it.", "Here is the transcript you asked for."),
     "th": ("ได้รับไฟล์แล้วค่ะ กำลังดำเนินการนะคะ", "ส่งงานที่ขอไว้มาให้แล้วครับ"),

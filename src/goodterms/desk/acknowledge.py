@@ -11,6 +11,7 @@ from goodterms.desk.config import DeskSettings
 from goodterms.desk.letters import format_hours, format_moment, language_of, render
 from goodterms.desk.outbox import enqueue
 from goodterms.desk.threading import reply_subject
+from goodterms.handling.addressing import called
 from goodterms.ledger import models as m
 
 
@@ -44,6 +45,7 @@ def queue_ack(
         override_dir=desk.template_dir,
         context={
             "client_name": client.name,
+            "client_called": called(client.name, lang),
             "subject": request.subject or subject or "—",
             "reference": f"[{request.reference}]",
             "promised": promised,

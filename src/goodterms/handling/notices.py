@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
+from goodterms.handling.addressing import called, greeting
 from goodterms.handling.formatting import format_day, format_money, hours_lines, language_of
 from goodterms.handling.ladder import AskFacts, NoticeDue
 
@@ -115,6 +116,8 @@ def notice_context(
     """Build the template variables of ``notice`` for one client, in ``lang``."""
     ctx: dict[str, Any] = {
         "client_name": to.name,
+        "client_called": called(to.name, lang),
+        "greeting": greeting(to.name, lang),
         "business_name": sender.name,
         "today": format_day(as_of, lang=lang),
         "timezone": sender.timezone,

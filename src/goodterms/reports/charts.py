@@ -7,6 +7,7 @@ The same charts serve the PDF final report and the web app: ``Chart.svg`` is inl
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 _ids = itertools.count(1)
 BAR = "#3b6ea5"
 HIGHLIGHT = "#d0813b"
+#: The width of one character and the least gap between two axis labels, in px, at the labels' 7 px size.
+LABEL_CHAR_PX = 4.2
+LABEL_GAP_PX = 6
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,10 @@ def bar_chart(
     top_value = _nice_max(max(values, default=0.0))
     plot_w = width - left - 6
     slot = plot_w / max(len(values), 1)
-    every = max(1, len(values) // 12)
+    # Show every n-th label so that neighbours never run together: at 7 px a character is about 4 px
+    # wide, and a label needs its own width plus a gap before the next one shown.
+    widest = max((len(label) for label in labels), default=0) * LABEL_CHAR_PX + LABEL_GAP_PX
+    every = max(1, len(values) // 12, math.ceil(widest / slot) if slot else 1)
     bars = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = (base - top) * (value / top_value)

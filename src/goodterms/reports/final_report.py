@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from goodterms.handling.formatting import LOCALES, format_day, format_short_day, language_of
 from goodterms.reports.charts import bar_chart
-from goodterms.reports.evidence_xlsx import ContactStats
+from goodterms.reports.evidence_xlsx import ContactStats, flag_words
 from goodterms.reports.labels import labels
 from goodterms.reports.ledgerdata import InvoiceLine
 from goodterms.reports.pdf import FONT_STACK, html_to_pdf
@@ -182,7 +182,7 @@ def report_html(*, data: ReportData, lang: str, internal: bool, draft: bool) -> 
                 for d in data.deliveries
             ],
             internal_charts=internal_charts_html(data, lang) if internal else [],
-            flags=data.flags,
+            flags=None if data.flags is None else [flag_words(f, lang=lang) for f in data.flags],
         )
     )
 

@@ -6,6 +6,8 @@ from goodterms.handling.formatting import language_of
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "kind": "Kind",
+        "local_time": "times in {zone}",
         "contacts": "Contacts",
         "waiting": "Waiting",
         "invoices": "Invoices",
@@ -87,6 +89,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "status": "Status",
     },
     "et": {
+        "kind": "Liik",
+        "local_time": "ajad ajavööndis {zone}",
         "contacts": "Kontaktid",
         "waiting": "Ootamine",
         "invoices": "Arved",
@@ -168,6 +172,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "status": "Olek",
     },
     "th": {
+        "kind": "ประเภท",
+        "local_time": "เวลาตามเขต {zone}",
         "contacts": "การติดต่อ",
         "waiting": "การรอคอย",
         "invoices": "ใบแจ้งหนี้",
@@ -251,6 +257,111 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: The reader's words for the ledger's codes: channels, directions of tone, client status, record types.
+_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "channel": {
+        "en": {
+            "call": "call",
+            "email": "e-mail",
+            "sms": "text message",
+            "voicemail": "voicemail",
+            "chat": "chat",
+            "meeting": "meeting",
+        },
+        "et": {
+            "call": "kõne",
+            "email": "e-kiri",
+            "sms": "tekstisõnum",
+            "voicemail": "kõneposti sõnum",
+            "chat": "vestlus",
+            "meeting": "kohtumine",
+        },
+        "th": {
+            "call": "โทรศัพท์",
+            "email": "อีเมล",
+            "sms": "ข้อความสั้น",
+            "voicemail": "ข้อความเสียง",
+            "chat": "แชต",
+            "meeting": "การประชุม",
+        },
+    },
+    "tone": {
+        "en": {
+            "polite": "polite",
+            "neutral": "neutral",
+            "frustrated": "frustrated",
+            "hostile": "hostile",
+            "threat": "threatening",
+        },
+        "et": {
+            "polite": "viisakas",
+            "neutral": "neutraalne",
+            "frustrated": "rahulolematu",
+            "hostile": "vaenulik",
+            "threat": "ähvardav",
+        },
+        "th": {
+            "polite": "สุภาพ",
+            "neutral": "เป็นกลาง",
+            "frustrated": "หงุดหงิด",
+            "hostile": "ไม่เป็นมิตร",
+            "threat": "ข่มขู่",
+        },
+    },
+    "status": {
+        "en": {"active": "active", "paused": "work paused", "ended": "ended"},
+        "et": {"active": "aktiivne", "paused": "töö peatatud", "ended": "lõpetatud"},
+        "th": {"active": "ยังทำงานร่วมกันอยู่", "paused": "พักงานไว้", "ended": "สิ้นสุดแล้ว"},
+    },
+    "record": {
+        "en": {
+            "contact": "contact",
+            "request": "request",
+            "invoice": "invoice",
+            "concession": "discount or free work",
+            "approval_ask": "approval ask",
+            "note": "staff note",
+            "work": "work log",
+        },
+        "et": {
+            "contact": "kontakt",
+            "request": "pöördumine",
+            "invoice": "arve",
+            "concession": "soodustus või tasuta töö",
+            "approval_ask": "kinnituse palve",
+            "note": "töötaja märkus",
+            "work": "tööaja kanne",
+        },
+        "th": {
+            "contact": "การติดต่อ",
+            "request": "คำขอ",
+            "invoice": "ใบแจ้งหนี้",
+            "concession": "ส่วนลดหรืองานฟรี",
+            "approval_ask": "คำขออนุมัติ",
+            "note": "บันทึกของพนักงาน",
+            "work": "บันทึกเวลาทำงาน",
+        },
+    },
+}
+
+
 def labels(lang: str) -> dict[str, str]:
     """Return the report labels for ``lang`` (th, et or en)."""
     return _LABELS[language_of(lang)]
+
+
+def word(group: str, code: str | None, lang: str) -> str | None:
+    """Return the reader's word for a ledger code of ``group`` (channel, tone, status, record).
+
+    A code goodterms has no word for (a tone from a business's own model, say) is shown with spaces
+    for underscores rather than dropped; ``None`` stays ``None``.
+    """
+    if code is None:
+        return None
+    words = _WORDS[group]
+    return words[language_of(lang)].get(code) or code.replace("_", " ")
+
+
+def codes(group: str) -> tuple[str, ...]:
+    """Return the codes of ``group`` that have words (for tests that look for codes left in text)."""
+    return tuple(_WORDS[group]["en"])

@@ -85,6 +85,7 @@ class Waiting:
     item: str
     since: datetime
     until: datetime | None
+    kind: str | None = None  # what an ask waited for (approval, feedback, question, asset)
 
 
 def waits(session: Session, *, client_id: int) -> list[Waiting]:
@@ -106,7 +107,7 @@ def waits(session: Session, *, client_id: int) -> list[Waiting]:
         .subquery()
     )
     out += [
-        Waiting("us", f"{ask.kind}: {ask.subject}", ask.at, answered)
+        Waiting("us", ask.subject, ask.at, answered, ask.kind)
         for ask, answered in session.execute(
             select(m.ApprovalAsk, first_answer.c.at)
             .outerjoin(first_answer, first_answer.c.ask_id == m.ApprovalAsk.id)
@@ -121,7 +122,7 @@ def _aware(w: Waiting) -> Waiting:
     until = w.until
     if until is not None and until.tzinfo is None:
         until = until.replace(tzinfo=UTC)
-    return Waiting(w.side, w.item, w.since, until)
+    return Waiting(w.side, w.item, w.since, until, w.kind)
 
 
 class ResponseClock:

@@ -8,8 +8,10 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
+from goodterms.handling.addressing import greeting
 from goodterms.handling.formatting import format_day, format_money, format_number, language_of
 from goodterms.handling.notices import Rendered, render
+from goodterms.reports.labels import labels
 from goodterms.reports.pdf import FONT_STACK, html_to_pdf
 
 
@@ -36,6 +38,7 @@ def termination_letter(*, facts: LetterFacts, override_dir: str | None = None) -
     )
     context = {
         "client_name": facts.client_name,
+        "greeting": greeting(facts.client_name, lang),
         "business_name": facts.business_name,
         "since": format_day(facts.since, lang=lang) if facts.since else None,
         "deliveries": facts.deliveries,
@@ -51,7 +54,7 @@ def termination_letter(*, facts: LetterFacts, override_dir: str | None = None) -
 def letter_html(*, subject: str, body: str, lang: str, sender_name: str, draft: bool = False) -> str:
     """Return a simple printable letter page."""
     paragraphs = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in body.strip().split("\n\n"))
-    mark = '<div class="draft">DRAFT</div>' if draft else ""
+    mark = f'<div class="draft">{escape(labels(lang)["draft"])}</div>' if draft else ""
     return (
         f'<!doctype html><html lang="{language_of(lang)}"><head><meta charset="utf-8"><style>'
         f"@page {{ size: A4; margin: 25mm 22mm; }} body {{ font-family: {FONT_STACK}; font-size: 11pt;"

@@ -27,7 +27,7 @@ from goodterms.ledger.db import session_scope
 from goodterms.reports import evidence_xlsx as ev
 from goodterms.reports.final_report import DeliveryLine, ReportData, write_report_pdf
 from goodterms.reports.handover import AccountLine, handover_text, open_invoices
-from goodterms.reports.labels import labels
+from goodterms.reports.labels import labels, word
 from goodterms.reports.ledgerdata import ResponseClock, contacts, find_client, invoices, waits
 from goodterms.reports.letter import LetterFacts, termination_letter, write_letter_pdf
 
@@ -139,7 +139,8 @@ def build_packet(
         )
     ev.write_invoices(wb.create_sheet(t["invoices"]), invs, lang=language)
     ev.write_payments(wb.create_sheet(t["payments"]), invs, lang=language, tz=tz)
-    ev.write_flags(wb.create_sheet(t["flags"]), flags, lang=language)
+    numbers = {("invoice", i.ext_id): i.number for i in invs}  # evidence names invoices by their number
+    ev.write_flags(wb.create_sheet(t["flags"]), flags, lang=language, tz=tz, names=numbers)
     unpaid = open_invoices(invs)
     packet.handover_waits = bool(unpaid)
     ev.write_summary(
@@ -147,14 +148,14 @@ def build_packet(
         [
             (t["client"], name),
             (t["generated"], day),
-            (t["status"], t["draft"] if draft else "ended"),
+            (t["status"], t["draft"] if draft else word("status", "ended", language)),
             (t["contacts"], stats.total),
             (t["inbound"], stats.inbound),
             (t["after_hours"], stats.after_hours),
             (t["deliveries"], len(deliveries)),
             (t["hours"], sum((d.hours for d in deliveries), Decimal(0))),
             (t["invoices"], len(invs)),
-            (t["open_amount"], sum((i.open_amount for i in unpaid), Decimal(0))),
+            (t["open_amount"], ev.money_total(unpaid, lang=language)),
             (t["handover_waits"], t["yes"] if unpaid else t["no"]),
         ],
         lang=language,

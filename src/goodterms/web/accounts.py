@@ -152,6 +152,29 @@ def complete_setup(*, engine: Engine, secret: str, password: str) -> User:
     return user
 
 
+def new_setup_link(*, engine: Engine, email: str, actor: str | None) -> str:
+    """Return a fresh one-time setup secret for an existing user: their password and sessions end.
+
+    For a person who lost their password, and for ``make web``, which signs in the demo owner anew
+    each time without keeping a password anywhere.
+    """
+    secret = secrets.token_urlsafe(24)
+    email = email.strip().lower()
+    with Session(engine) as session, session.begin():
+        row = session.scalar(select(m.WebUser).where(m.WebUser.email == email))
+        if row is None:
+            raise UnknownAccount(f"no user {email}")
+        row.password_hash = None
+        row.setup_hash = _digest(secret)
+        session.execute(
+            update(m.WebSession)
+            .where(m.WebSession.user_id == row.id, m.WebSession.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )
+    audit(engine=engine, action="user.setup_link", actor=actor, detail={"email": email})
+    return secret
+
+
 def verify_login(*, engine: Engine, email: str, password: str) -> User | None:
     """Return the user when the password is right, else None (same work either way)."""
     with Session(engine) as session:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from goodterms.ledger.db import session_scope
 from goodterms.web import accounts
-from goodterms.web.context import is_htmx, render, require, web
+from goodterms.web.context import current_user, is_htmx, language, render, require, web
 
 router = APIRouter()
 
@@ -20,9 +20,11 @@ def plan_data(request: Request) -> dict[str, Any]:
     try:
         from goodterms.handling.followup import plan, sender_of, today
         from goodterms.handling.notices import render_notice
+        from goodterms.handling.reasons import channel_name, reason_text, template_name
     except ImportError as exc:  # the handling service is another engineer's; absent means no page
         raise HTTPException(status_code=501, detail="follow-ups are not available") from exc
     gt = web(request).gt
+    reader = language(request, current_user(request))
     day = today(gt)
     sender = sender_of(gt)
     items = []
@@ -34,7 +36,17 @@ def plan_data(request: Request) -> dict[str, Any]:
             as_of=day,
             override_dir=gt.settings.followup.template_dir,
         )
-        items.append({**item.as_json(), "subject": preview.subject, "body": preview.body})
+        items.append(
+            {
+                **item.as_json(),
+                "subject": preview.subject,
+                "body": preview.body,
+                # The reader's words beside the codes and the ladder's English reason.
+                "why": reason_text(item.notice, lang=reader, as_of=day),
+                "template_words": template_name(item.notice.template, reader),
+                "channel_words": channel_name(item.notice.channel, reader),
+            }
+        )
     from goodterms.desk.outbox import set_aside_rows
     from goodterms.handling.followup import KINDS
 

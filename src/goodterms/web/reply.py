@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from goodterms.app import Goodterms
+from goodterms.handling.addressing import called
 from goodterms.handling.courtesy import find_scolding
 from goodterms.ledger import models as m
 from goodterms.ledger.db import session_scope
@@ -74,6 +75,7 @@ def reply_drafts(*, gt: Goodterms, request_id: int) -> dict[str, Any]:
         lang = _language(client.language)
         context = {
             "client_name": client.name,
+            "client_called": called(client.name, lang),
             "subject": req.subject or "—",
             "reference": f"[{req.reference}]" if req.reference else "",
             "business_name": gt.business().name,

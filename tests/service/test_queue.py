@@ -73,9 +73,10 @@ class Worker:
         with path.open("wb") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    def log(self) -> str:
+    def log(self, tail: int | None = 3000) -> str:
+        """The worker's output over its starts (the last ``tail`` characters of each; None: all)."""
         return "\n".join(
-            p.read_text(errors="replace")[-3000:]
+            p.read_text(errors="replace")[-tail if tail else 0 :]
             for p in sorted(self.workdir.glob(f"worker-{self.index}-*.log"))
         )
 
@@ -263,3 +264,9 @@ def test_two_intakes_and_three_workers_acknowledge_each_request_once_through_kil
         assert worker.proc is not None and worker.proc.wait(WAIT_S) == 0, worker.log()
     for run in intakes:
         assert run.stop() == 0
+    # Every worker ran its own periodic deferrer (three schedulers), yet the database queued each
+    # follow-up round once and the reminder above went out once.
+    for worker in workers:
+        assert "Registering task goodterms:followups" in worker.log(tail=None)
+    rounds = sum(w.log(tail=None).count("goodterms:followups[") for w in workers)
+    assert rounds >= 1

@@ -208,3 +208,17 @@ def test_a_mailbox_is_polled_through_the_queue_once_per_poll_seconds_and_its_mai
     with queue_app.open():
         assert due() == []  # polled a moment ago; the next pass is poll_seconds away
     gt.engine.dispose()
+
+
+@on_postgres
+def test_a_database_that_refuses_the_queue_tables_gets_one_line_not_a_traceback(
+    db_url: str, tmp_path: Path
+) -> None:
+    read_only = db_url + "?options=-c%20default_transaction_read_only%3Don"
+    result = runner.invoke(
+        app, ["--db", read_only, "--config", str(tmp_path / "none.toml"), "worker", "--setup"]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the job queue's database could not be used: ")
+    assert "read-only transaction" in lines[0]

@@ -7,6 +7,8 @@ import threading
 from types import FrameType
 
 import typer
+from psycopg import Error as PsycopgError
+from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.cli.app import app, hostport, open_app
 from goodterms.cli.output import fail
@@ -104,6 +106,11 @@ def run(
         runner.start()
     except OSError as exc:
         fail(f"cannot start: {exc}")
+    except (
+        SQLAlchemyError,
+        PsycopgError,
+    ) as exc:  # e.g. the job queue's tables could not be created (--jobs queue)
+        fail(f"cannot start: the database refused: {str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
     try:
         while not done.wait(5.0):
             runner.supervise()

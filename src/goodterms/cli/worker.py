@@ -64,14 +64,22 @@ def worker(
             "goodterms worker needs the ledger on PostgreSQL (--db postgresql+psycopg://...); on SQLite "
             "`goodterms run` does all the work in one process"
         )
+    from procrastinate.exceptions import ConnectorException
+    from psycopg import Error as PsycopgError
+    from sqlalchemy.exc import SQLAlchemyError
+
     from goodterms.service.queue import ensure_schema, run_worker
 
-    if setup:
-        created = ensure_schema(gt.engine)
-        typer.echo("job queue set up" if created else "job queue already set up")
-        return
-    relay_at = relay_from_options(
-        gt, relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file
-    )
-    logs.setup(log_level)
-    run_worker(gt, relay_at, queues=chosen, concurrency=concurrency, heartbeat_s=heartbeat)
+    try:
+        if setup:
+            created = ensure_schema(gt.engine)
+            typer.echo("job queue set up" if created else "job queue already set up")
+            return
+        relay_at = relay_from_options(
+            gt, relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file
+        )
+        logs.setup(log_level)
+        run_worker(gt, relay_at, queues=chosen, concurrency=concurrency, heartbeat_s=heartbeat)
+    except (SQLAlchemyError, PsycopgError, ConnectorException) as exc:  # the database refused or went away
+        reason = str(getattr(exc, "orig", None) or exc.__cause__ or exc).strip().splitlines()
+        fail(f"the job queue's database could not be used: {reason[0] if reason else type(exc).__name__}")

@@ -26,6 +26,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from goodterms.app import Goodterms
+from goodterms.assess import store
+from goodterms.assess.service import assess
 from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
 from tests.conftest import PG_ADMIN_URL
@@ -219,7 +221,16 @@ def test_two_intakes_and_three_workers_acknowledge_each_request_once_through_kil
     )
     time.sleep(3.0)  # let any second sender, were there one, show itself
     gt = Goodterms.open(intakes[0].db_url, str(intakes[0].config))
+    # The workers' slow queue keeps the stored assessments: every client stored, no change left behind.
+    _wait(
+        lambda: store.read_generation(gt) is not None and store.stale_count(gt) == 0,
+        "the stored assessments",
+        [w.proc for w in workers],
+        logs,
+    )
     try:
+        stored_verdicts = {c["id"]: (c["health"], c["verdict"]) for c in store.read_all(gt)["clients"]}
+        on_demand = {c.id: (c.health, c.verdict) for c in assess(app=gt, trend=False).clients}
         with gt.sessions() as session:
             stored = Counter(
                 session.scalars(
@@ -243,6 +254,8 @@ def test_two_intakes_and_three_workers_acknowledge_each_request_once_through_kil
     # Every accepted message stored once (a resend is known by its Message-ID).
     every = {str(msg["Message-ID"]) for msg in requests + autos}
     assert set(stored) == every and max(stored.values()) == 1
+    # The stored assessments match an on-demand assessment of the same ledger.
+    assert stored_verdicts == on_demand
     # Every request acknowledged at the sink; at most the one row a killed worker had in flight twice.
     acks = Counter(str(a["In-Reply-To"]) for a in handler.messages if a["In-Reply-To"])
     assert set(acks) == ids

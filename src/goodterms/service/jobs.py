@@ -122,6 +122,25 @@ def send_followups(app: Goodterms, relay: Relay, now: datetime | None = None) ->
     return FollowupRound(frozenset(due), queued=result.queued, sent=result.sent)
 
 
+def refresh_changed(app: Goodterms) -> int:
+    """Re-assess and store the clients whose ledger changed since their last assessment; return how many."""
+    from goodterms.assess.store import refresh_stale
+
+    done = refresh_stale(app)
+    if done:
+        log.info("assessment refreshed for %s changed client(s)", done)
+    return done
+
+
+def refresh_portfolio(app: Goodterms) -> int:
+    """Re-assess and store every client (new portfolio medians; closed months from stored history)."""
+    from goodterms.assess.store import refresh_all
+
+    done = refresh_all(app)
+    log.info("assessment stored for %s client(s)", done)
+    return done
+
+
 def fill_tone(app: Goodterms) -> int:
     """Read the tone of messages that have none yet; return how many were read."""
     from goodterms.tone_service import fill_tone as fill

@@ -22,8 +22,8 @@ slow work never delays an acknowledgement.
   Message-ID).
 
 Adding a job is a function in ``service.jobs``, a function here that calls it and a line in
-``_blueprint``; e.g. the whole-portfolio refresh is a periodic entry on ``SLOW`` with the lock
-"assess", and the refresh of one client a task on ``SLOW`` under ``client_lock(client_id)``.
+``_blueprint``. The stored assessments are refreshed by two periodic entries on ``SLOW`` under the
+lock "assess": the clients whose ledger changed every 15 s, everyone every 15 minutes.
 """
 
 from __future__ import annotations
@@ -92,6 +92,16 @@ def tone(context: JobContext, timestamp: int) -> int:
     return jobs.fill_tone(_ctx(context).app)
 
 
+def assess_changed(context: JobContext, timestamp: int) -> int:
+    """Re-assess the clients whose ledger changed (``jobs.refresh_changed``), one refresh at a time."""
+    return jobs.refresh_changed(_ctx(context).app)
+
+
+def assess_all(context: JobContext, timestamp: int) -> int:
+    """Re-assess every client (``jobs.refresh_portfolio``): the portfolio medians move."""
+    return jobs.refresh_portfolio(_ctx(context).app)
+
+
 def poll_mailbox(context: JobContext, name: str) -> int:
     """Read one mailbox once (queued by ``poll_mailboxes`` under the lock ``mailbox:<name>``)."""
     ctx = _ctx(context)
@@ -155,6 +165,10 @@ def _blueprint() -> procrastinate.Blueprint:
         ("* * * * * */30", deliver_unsent, {"queue": FAST}),
         ("* * * * * */30", followups, {"queue": SLOW, "lock": "followups", "retry": RETRY}),
         ("*/10 * * * *", tone, {"queue": SLOW, "lock": "tone"}),
+        # Stored assessments: one refresh at a time (lock "assess"), on the slow queue so that a
+        # whole-portfolio refresh never delays an acknowledgement.
+        ("* * * * * */15", assess_changed, {"queue": SLOW, "lock": "assess", "retry": RETRY}),
+        ("*/15 * * * *", assess_all, {"queue": SLOW, "lock": "assess"}),
         ("* * * * * */30", poll_mailboxes, {"queue": FAST}),
         ("* * * * * */15", retry_stalled, {"queue": FAST}),
     ]

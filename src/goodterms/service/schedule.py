@@ -119,18 +119,11 @@ class Scheduler:
 
     def assess_all(self) -> None:
         """Re-assess and store every client (new portfolio medians; closed months from stored history)."""
-        from goodterms.assess.store import refresh_all
-
-        done = refresh_all(self.app)
-        log.info("assessment stored for %s client(s)", done, extra={"part": PART})
+        jobs.refresh_portfolio(self.app)
 
     def assess_stale(self) -> None:
         """Re-assess and store the clients whose ledger changed since their last assessment."""
-        from goodterms.assess.store import refresh_stale
-
-        done = refresh_stale(self.app)
-        if done:
-            log.info("assessment refreshed for %s changed client(s)", done, extra={"part": PART})
+        jobs.refresh_changed(self.app)
 
     def tone(self) -> None:
         """Read the tone of new messages."""

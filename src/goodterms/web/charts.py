@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH = 760
-HEIGHT = 280
+HEIGHT = 240
 LEFT = 64
 RIGHT = 12
 TOP = 14

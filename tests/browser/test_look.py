@@ -118,7 +118,10 @@ def test_owner_parts_with_a_client_from_a_phone(browser: Browser, server: Server
         expect(page.get_by_role("heading", level=1)).to_contain_text(client["name"])
         expect(page.get_by_role("button", name=_("Confirm parting"))).to_have_count(0)
         build = page.get_by_role("button", name=_("Build a draft packet"))
+        progress = page.locator("#building")
+        expect(progress).to_be_hidden()
         build.click()
+        expect(progress).to_be_visible()  # the PDFs take seconds: the owner sees that work is under way
         packet = page.locator("#packet")
         expect(packet).to_contain_text(f"✓ {_('Draft')}", timeout=60_000)
         letter = packet.locator("pre.letter")

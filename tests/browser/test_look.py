@@ -84,6 +84,9 @@ def test_every_page_fits_the_screen_and_passes_axe(
         first.click()
         expect(page.locator("#card h2")).to_be_visible()
         check_page(page, lang, f"look-{size}-05-desk-card")
+        page.locator("#queue tbody tr").first.get_by_role("link", name=_("Reply"), exact=True).click()
+        expect(page.locator("#reply textarea")).to_be_visible()
+        check_page(page, lang, f"look-{size}-05-desk-reply")
 
         page.goto("/followups")
         expect(page.get_by_role("heading", level=1)).to_have_text(_("Follow-ups"))

@@ -3,7 +3,8 @@
 The suite starts ``goodterms serve`` in a subprocess on 127.0.0.1 (a free port) over a SQLite
 file built from ``goodterms.demo.generate`` plus a few open requests for the desk, adds an owner
 with ``goodterms user add --password-stdin`` and an API token with ``goodterms token create``.
-Screenshots go to ``out/screenshots/<lang>/`` (``GOODTERMS_SCREENSHOTS`` overrides the folder).
+Screenshots go to ``out/screenshots/<lang>/`` (``GOODTERMS_SCREENSHOTS`` overrides the folder; the
+run's header names it). Pages are checked at a desktop size and a phone size (``VIEWPORTS``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -42,6 +44,7 @@ LANGS = ("th", "et", "en")
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("GOODTERMS_SCREENSHOTS", ROOT / "out" / "screenshots"))
 BIN = Path(sys.executable).parent
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -54,6 +57,10 @@ if os.environ.get("GOODTERMS_TEST_DATABASE_URL"):
     )
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+
+
+def pytest_report_header() -> str:
+    return f"browser screenshots: {SHOTS}"
 
 
 @dataclass(frozen=True)
@@ -202,17 +209,28 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, server: Server) -> Iterator[Page]:
-    """A fresh browser context (no cookies) with a desktop viewport."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+@contextmanager
+def browser_page(browser: Browser, server: Server, size: str = "desktop") -> Iterator[Page]:
+    """Open a fresh browser context (no cookies) at a size of ``VIEWPORTS``; fail on any JavaScript error."""
+    # A plain window of the phone's size, not mobile emulation: a mobile browser zooms out of a page too
+    # wide for it, which would hide the very sideways scrolling these checks look for.
+    context = browser.new_context(base_url=server.url, viewport=VIEWPORTS[size])
     context.set_default_timeout(10_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) with a desktop viewport."""
+    with browser_page(browser, server, "desktop") as tab:
+        yield tab
 
 
 def gettext_for(lang: str) -> Any:
@@ -250,11 +268,31 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
-def check_page(page: Page, lang: str, name: str) -> None:
-    """Assert the page speaks ``lang``, passes axe-core, and keep a screenshot of it."""
+def too_wide(page: Page) -> list[str]:
+    """Return the page's width beyond the window and the elements that reach past it (empty: it fits)."""
+    return list(
+        page.evaluate(
+            """() => {
+              const W = window.innerWidth, sw = document.scrollingElement.scrollWidth;
+              if (sw <= W) return [];
+              const out = [...document.body.querySelectorAll('*')]
+                .filter(e => e.getBoundingClientRect().right > W + 1 && e.getClientRects().length)
+                .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                  (e.className && e.className.baseVal === undefined ? '.' + e.className : '') +
+                  ' right=' + Math.round(e.getBoundingClientRect().right));
+              return ['scrollWidth ' + sw + ' > ' + W, ...out];
+            }"""
+        )
+    )
+
+
+def check_page(page: Page, lang: str, name: str, *, full: bool = False) -> None:
+    """Assert the page speaks ``lang``, fits the window's width, passes axe-core; keep a screenshot of it."""
     assert page.locator("html").get_attribute("lang") == lang
     violations = axe_violations(page)
     folder = SHOTS / lang
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"))
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full)
+    wide = too_wide(page)
+    assert not wide, f"{page.url} ({lang}, {name}) scrolls sideways: {wide}"
     assert not violations, f"{page.url} ({lang}, {name}) fails WCAG 2.2 AA:\n" + "\n".join(violations)

@@ -93,8 +93,9 @@ def test_timeline_shows_which_messages_staff_already_marked(signed_in: Callable[
 def test_client_page_shows_charts_with_a_title_and_a_table(signed_in: Callable[[str], TestClient]) -> None:
     page = signed_in("owner").get("/clients/c1").text
     assert "<svg" in page
-    assert "<figcaption>Contacts per week" in page
+    assert '<figcaption id="chart-contacts-title">Contacts per week' in page
     assert '<table class="chart-data">' in page
+    assert '<ul class="legend">' in page
 
 
 def test_unknown_client_is_a_404_page(signed_in: Callable[[str], TestClient]) -> None:

@@ -61,3 +61,36 @@ def test_parting_refuses_outsiders_wrong_method_cross_site_and_odd_names(
     assert http.get("/clients/c3/parting/..%2F..%2Fgoodterms.db").status_code == 404
     assert http.get("/clients/..%2F..%2Fetc/parting").status_code == 404
     assert _status(gt) == "active"
+
+
+def test_confirm_without_a_draft_is_refused_and_the_client_stays(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    http = signed_in("owner")
+    page = http.get("/clients/c3/parting", params={"lang": "en"}).text
+    assert "Confirm parting" not in page  # no draft yet: nothing to confirm
+    refused = http.post("/clients/c3/parting", data={"confirm": "true"}, headers={**SAME_ORIGIN, **HTMX})
+    assert refused.status_code == 409
+    assert "Build the draft packet and read it first; then confirm." in refused.text
+    assert _status(gt) == "active"
+    assert "parting.confirm" not in [e["action"] for e in http.get("/api/audit").json()["entries"]]
+
+
+def test_parting_page_names_the_client_says_why_and_previews_the_letter_once_drafted(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    http = signed_in("owner")
+    page = http.get("/clients/c3/parting", params={"lang": "et"}).text
+    assert "Õunapuu OÜ" in page and "Mida pakett sisaldab" in page
+    assert 'hx-indicator="#building"' in page and "<progress" in page
+    fragment = http.post("/clients/c3/parting", data={"confirm": "false"}, headers={**SAME_ORIGIN, **HTMX})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Kinnita lahkumine" in fragment.text
+    files = http.get("/api/clients/c3/parting").json()["files"]
+    letter = http.get("/clients/c3/parting/letter.txt").text
+    assert "letter.txt" in files and letter.strip()
+    first_line = letter.strip().splitlines()[0]
+    assert '<pre class="preview letter" lang="et"' in fragment.text
+    assert first_line.replace("&", "&amp;") in fragment.text
+    assert 'name="confirm" value="true"' in fragment.text  # the confirm form comes with the draft
+    assert _status(gt) == "active"

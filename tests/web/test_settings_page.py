@@ -252,3 +252,30 @@ def test_a_configured_template_folder_is_used(gt: Goodterms, tmp_path: Path) -> 
     assert (tmp_path / "mine" / "en" / "repeat_ack.txt.j2").read_text(
         encoding="utf-8"
     ) == "Hello {{ client_name }}\n"
+
+
+def test_engine_internals_sit_under_advanced_with_plain_labels(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    http = signed_in("owner")
+    page = http.get("/settings", params={"lang": "th"}).text
+    main_table, advanced = page.split('<details class="advanced" id="advanced">', 1)
+    advanced = advanced.split("</details>", 1)[0]
+    for name in ("engine", "duckdb_from_mb", "portfolio_cache_hours", "evidence_cap"):
+        assert f'id="a-{name}"' in advanced and f'id="a-{name}"' not in main_table, name
+    assert 'id="a-weights.over_contact"' in main_table
+    assert "วิธีประเมินลูกค้าทั้งหมด" in advanced  # "How the whole portfolio is assessed", in Thai
+    assert '<select id="a-engine" name="engine"' in advanced and "อัตโนมัติ" in advanced
+    saved = http.post("/settings/assess", data={"engine": "database"}, headers={**SAME_ORIGIN, **HTMX})
+    assert saved.status_code == 200, saved.text
+    assert gt.settings.assess.engine == "database"
+
+
+def test_a_wrong_advanced_value_opens_the_advanced_section_with_its_error(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    http = signed_in("owner")
+    refused = http.post("/settings/assess", data={"duckdb_from_mb": "lots"}, headers={**SAME_ORIGIN, **HTMX})
+    assert refused.status_code == 422
+    assert '<details class="advanced" id="advanced" open>' in refused.text
+    assert 'id="a-duckdb_from_mb-error"' in refused.text

@@ -134,46 +134,48 @@ def _timeline_limits(until: date | None, before: datetime | None) -> tuple[date 
 
 
 def _charts(data: dict[str, Any], _: Any) -> list[str]:
-    """Render the charts as SVG figures with table fallbacks (the report's own chart templates)."""
-    try:
-        from goodterms.reports.charts import bar_chart
-    except ImportError:
-        return []
+    """Render the client's charts as SVG figures with a legend and the numbers (an empty one as a sentence)."""
+    from goodterms.web.charts import BAR, HIGHLIGHT, Series, bar_chart
+
     weeks = data["charts"]["contacts_per_week"]
+    late = data["headline"]["days_late"] or []
+    rounds = data["charts"]["approval_rounds"]
+    waiting = data["charts"]["waiting"]
     out = [
         bar_chart(
+            uid="chart-contacts",
             title=_("Contacts per week (after-hours weeks highlighted)"),
             labels=[w["week"] for w in weeks],
             values=[float(w["total"]) for w in weeks],
             headers=(_("Week"), _("Contacts")),
+            series=Series(_("Contacts"), BAR),
             highlight=[w["after_hours_share"] >= 0.5 for w in weeks],
-        ).html(),
-        bar_chart(
-            title=_("Waiting on us vs waiting on them"),
-            labels=[_("on us"), _("on them")],
-            values=[float(data["charts"]["waiting"]["on_us"]), float(data["charts"]["waiting"]["on_them"])],
-            headers=(_("Who"), _("Requests")),
-        ).html(),
-    ]
-    late = data["headline"]["days_late"]
-    if late:
-        out.append(
-            bar_chart(
-                title=_("Days late per invoice"),
-                labels=[i["number"] for i in late],
-                values=[float(i["days_late"]) for i in late],
-                headers=(_("Invoice"), _("Days late")),
-            ).html()
+            highlight_series=Series(_("Weeks with most contacts after hours"), HIGHLIGHT),
+            empty=_("No contacts from this client in these weeks."),
+            numbers=_("Show the numbers"),
         )
-    rounds = data["charts"]["approval_rounds"]
-    if rounds:
+    ]
+    # (id, title, what a bar is, what it counts, the bars, the sentence when there are none)
+    simple = (
+        ("waiting", _("Waiting on us vs waiting on them"), _("Who"), _("Requests"),
+         [(_("on us"), waiting["on_us"]), (_("on them"), waiting["on_them"])], _("Nobody is waiting: no open requests.")),
+        ("late", _("Days late per invoice"), _("Invoice"), _("Days late"),
+         [(i["number"], i["days_late"]) for i in late], _("No invoice was paid late.")),
+        ("rounds", _("Approval rounds per delivery"), _("Delivery"), _("Rounds"),
+         [(r["title"], r["rounds"]) for r in rounds], _("No approval rounds recorded.")),
+    )  # fmt: skip
+    for uid, title, what, unit, bars, empty in simple:
         out.append(
             bar_chart(
-                title=_("Approval rounds per delivery"),
-                labels=[r["title"] for r in rounds],
-                values=[float(r["rounds"]) for r in rounds],
-                headers=(_("Delivery"), _("Rounds")),
-            ).html()
+                uid=f"chart-{uid}",
+                title=title,
+                labels=[str(label) for label, _value in bars],
+                values=[float(value) for _label, value in bars],
+                headers=(what, unit),
+                series=Series(unit, BAR),
+                empty=empty,
+                numbers=_("Show the numbers"),
+            )
         )
     return out
 

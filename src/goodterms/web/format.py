@@ -73,4 +73,4 @@ def promise_label(
         return Promise(
             _("reply was due %(when)s · missed by %(h)s h") % {"when": when, "h": round(-hours, 1)}, True, "⚠"
         )
-    return Promise(_("reply due %(when)s · %(h)s h left") % {"when": when, "h": round(hours, 1)}, False, "⏱")
+    return Promise(_("reply due %(when)s · %(h)s h left") % {"when": when, "h": round(hours, 1)}, False, "◷")

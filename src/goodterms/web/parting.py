@@ -1,9 +1,15 @@
-"""Parting on good terms: build the packet (draft), preview and download its files, then confirm."""
+"""Parting on good terms: build the packet (draft), preview and download its files, then confirm.
+
+The page names the client, says what the packet holds and which findings it rests on, previews the
+letter once a draft exists, and offers "confirm" only then (the form refuses a confirm without one).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -13,7 +19,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 
 from goodterms.web import accounts
-from goodterms.web.context import is_htmx, render, require, web
+from goodterms.web.accounts import User
+from goodterms.web.context import is_htmx, language, render, require, web
+from goodterms.web.portfolio import health_band
 
 router = APIRouter()
 SAFE_REF = re.compile(r"^[\w.@-]{1,200}$")
@@ -80,12 +88,66 @@ def build(request: Request, ref: str, *, confirm: bool, actor: str) -> dict[str,
     }
 
 
+def packet_state(folder: Path) -> dict[str, Any]:
+    """Return what the folder holds: its files, whether a draft or final packet exists, and the letter's text."""
+    files = _listing(folder)
+    manifest: dict[str, Any] = {}
+    if "manifest.json" in files:
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}  # a damaged manifest: treat the packet as not built, so that it is built again
+    letter = None
+    if "letter.txt" in files:
+        letter = (folder / "letter.txt").read_text(encoding="utf-8", errors="replace")
+    built = bool(manifest) and "letter.pdf" in files
+    return {
+        "files": files,
+        "has_draft": built and manifest.get("draft") is True,
+        "final": built and manifest.get("draft") is False,
+        "status": manifest.get("status"),
+        "letter": letter,
+    }
+
+
+def _about(request: Request, user: User, client_id: str) -> dict[str, Any]:
+    """Return the client's name and language and, when assessed, the verdict and findings in the reader's words."""
+    from goodterms.assess.messages import reword_client
+    from goodterms.assess.service import assess_settings
+    from goodterms.ledger.views import client_headline
+
+    w = web(request)
+    head = client_headline(engine=w.gt.engine, ref=client_id, now=datetime.now(UTC))["client"]
+    assessed = w.assessment.get() if w.assessment else None
+    found = assessed.get(client_id) if assessed else None
+    words = reword_client(found, language(request, user)) if found is not None else None
+    band = health_band(found.get("health"), assess_settings(w.gt)) if found is not None else None
+    return {"client": head, "assessment": words, "health_band": band}
+
+
+def _values(
+    request: Request,
+    user: User,
+    client_id: str,
+    folder: Path,
+    *,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "ref": client_id,
+        **_about(request, user, client_id),
+        **packet_state(folder),
+        "result": result,
+        "error": error,
+    }
+
+
 @router.get("/clients/{ref}/parting", response_class=HTMLResponse, include_in_schema=False)
 def parting_page(request: Request, ref: str) -> HTMLResponse:
     user = require(request, "owner")
     client_id, folder = _folder(request, ref)
-    values = {"ref": client_id, "files": _listing(folder), "result": None}
-    return render(request, "parting.html", values, user=user)
+    return render(request, "parting.html", _values(request, user, client_id, folder), user=user)
 
 
 @router.get("/api/clients/{ref}/parting", tags=["parting"])
@@ -99,9 +161,25 @@ def parting_api(request: Request, ref: str) -> dict[str, Any]:
 @router.post("/clients/{ref}/parting", include_in_schema=False)
 def parting_form(request: Request, ref: str, confirm: Annotated[bool, Form()] = False) -> Response:
     user = require(request, "owner")
+    client_id, folder = _folder(request, ref)
+    if confirm and not packet_state(folder)["has_draft"]:
+        # The owner confirms what they have read: no draft on file means nothing was read yet.
+        from goodterms.web.i18n import translations
+
+        _ = translations(language(request, user)).gettext
+        error = _("Build the draft packet and read it first; then confirm.")
+        values = _values(request, user, client_id, folder, error=error)
+        return render(
+            request,
+            "parting.html",
+            values,
+            user=user,
+            block="packet" if is_htmx(request) else None,
+            status=409,
+        )
     result = build(request, ref, confirm=confirm, actor=user.email)
     if is_htmx(request):
-        values = {"ref": result["client"], "files": result["files"], "result": result}
+        values = _values(request, user, result["client"], folder, result=result)
         return render(request, "parting.html", values, user=user, block="packet")
     return RedirectResponse(f"/clients/{quote(result['client'], safe='')}/parting", status_code=303)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -10,19 +11,54 @@ from starlette.concurrency import run_in_threadpool
 
 from goodterms.web import accounts, settings_store, template_store
 from goodterms.web.accounts import User
-from goodterms.web.context import is_htmx, render, require, web
+from goodterms.web.context import is_htmx, language, render, require, web
+from goodterms.web.i18n import translations
 from goodterms.web.settings_store import SettingsError
 
 router = APIRouter()
 MAX_FIELD = 20_000
 
 
+# How the engine works rather than how clients are judged: shown under "Advanced", in plain words.
+ADVANCED = ("engine", "duckdb_from_mb", "portfolio_cache_hours", "evidence_cap")
+
+
+def advanced_words(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
+    """Return the plain label and help of each advanced setting (and the engine's choices) in the reader's language."""
+    return {
+        "engine": {
+            "label": _("How the whole portfolio is assessed"),
+            "help": _(
+                "Automatic is right for nearly everyone: it switches to DuckDB when the ledger file is large."
+            ),
+            "auto": _("Automatic"),
+            "duckdb": _("DuckDB (faster on a large ledger file)"),
+            "database": _("The database itself"),
+        },
+        "duckdb_from_mb": {
+            "label": _("Use DuckDB from this ledger file size (MB)"),
+            "help": _("Only with the automatic choice and a SQLite ledger."),
+        },
+        "portfolio_cache_hours": {
+            "label": _("Reuse the portfolio comparison for (hours)"),
+            "help": _("One client is compared with the whole portfolio as it was at most this long ago."),
+        },
+        "evidence_cap": {
+            "label": _("Evidence records listed per finding"),
+            "help": _("The total is always counted; this only limits the list."),
+        },
+    }
+
+
 def settings_data(request: Request) -> dict[str, Any]:
     """Return every editable setting with its current value, and each template's built-in text."""
     gt = web(request).gt
+    assess = [
+        {**row, "advanced": row["name"] in ADVANCED} for row in settings_store.assess_form(gt.settings.assess)
+    ]
     return {
         "business": settings_store.business_form(gt),
-        "assess": settings_store.assess_form(gt.settings.assess),
+        "assess": assess,
         "templates": template_store.catalog(gt),
         "template_folders": {f: str(template_store.folder(gt, f)) for f in template_store.FAMILIES},
     }
@@ -38,6 +74,7 @@ def _values(request: Request, user: User, **extra: Any) -> dict[str, Any]:
         "errors_in": None,
         "item": None,
         "failed": None,
+        "advanced": advanced_words(translations(language(request, user)).gettext),
         **extra,
     }
 

@@ -29,7 +29,23 @@
     var d = document.getElementById("cheatsheet");
     if (d) d.addEventListener("close", function () { b.setAttribute("aria-expanded", "false"); });
   });
-  document.addEventListener("htmx:afterSwap", function () { current = -1; });
+  // On a phone each table row becomes a card: give every cell its column's heading to show beside it.
+  function labelTables(root) {
+    var tables = (root || document).querySelectorAll ? (root || document).querySelectorAll("table.list") : [];
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) return;
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          var head = heads[i];
+          var text = head ? head.textContent.replace(/\s+/g, " ").trim() : "";
+          if (text && cell.tagName === "TD" && !cell.hasAttribute("colspan")) cell.setAttribute("data-label", text);
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelTables(document); });
+  document.addEventListener("htmx:afterSwap", function () { current = -1; labelTables(document); });
   // A refused form (422, or 409 when the state changed meanwhile) comes back with its errors next to the fields: show it instead of dropping it.
   document.addEventListener("htmx:beforeSwap", function (e) {
     if (e.detail.xhr && (e.detail.xhr.status === 422 || e.detail.xhr.status === 409)) { e.detail.shouldSwap = true; e.detail.isError = false; }

@@ -275,3 +275,26 @@ def test_assess_store_on_the_command_line_stores_what_it_prints(gt: Goodterms, d
     assert one.exit_code == 0 and json.loads(one.output)["clients"][0] == store.read_client(gt, "y")
     refused = runner.invoke(cli, ["--db", db_url, "assess", "--store", "--no-trend"])
     assert refused.exit_code == 2 and "--store" in refused.output
+
+
+def test_the_refresher_of_a_web_app_served_alone_brings_a_change_made_elsewhere_in(gt: Goodterms) -> None:
+    """`goodterms serve` on its own: an import by another command shows without `run` or a worker."""
+    from goodterms.service.schedule import AssessmentRefresher
+
+    before = stored(gt)
+    assert not before["h1"]["flags"]
+    import_event_dicts(gt.engine, messages("h1", "threat", "Pay back everything or you will regret it."))
+    assert "h1" in stale_ids(gt)
+    refresher = AssessmentRefresher(gt, changed_every_s=0.05)
+    refresher.start()
+    try:
+        deadline = threading.Event()
+        for _ in range(400):
+            if not stale_ids(gt):
+                break
+            deadline.wait(0.05)
+    finally:
+        refresher.stop()
+    assert not stale_ids(gt)
+    after = stored(gt)
+    assert after["h1"]["flags"] and after["h1"] != before["h1"]

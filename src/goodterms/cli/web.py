@@ -40,14 +40,28 @@ def _fail(message: str) -> None:
 def serve(
     host: str = typer.Option(DEFAULT_HOST, help="Address to listen on."),
     port: int = typer.Option(DEFAULT_PORT, help="Port to listen on."),
+    refresh: bool = typer.Option(
+        True,
+        "--refresh/--no-refresh",
+        help="Keep the stored assessments current from this process (clients whose ledger changed every "
+        "30 s, everyone every 15 minutes). Use --no-refresh when `goodterms run` or workers do it.",
+    ),
 ) -> None:
     """Serve the web app and the JSON API."""
     import uvicorn
 
+    from goodterms.service.schedule import AssessmentRefresher
     from goodterms.web.app import create_app
 
     gt = open_app()
-    uvicorn.run(create_app(gt), host=host, port=port, proxy_headers=False, server_header=False)
+    refresher = AssessmentRefresher(gt) if refresh else None
+    if refresher is not None:
+        refresher.start()
+    try:
+        uvicorn.run(create_app(gt), host=host, port=port, proxy_headers=False, server_header=False)
+    finally:
+        if refresher is not None:
+            refresher.stop()
 
 
 @user_app.command("add")

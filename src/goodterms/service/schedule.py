@@ -128,3 +128,45 @@ class Scheduler:
     def tone(self) -> None:
         """Read the tone of new messages."""
         jobs.fill_tone(self.app)
+
+
+@dataclass
+class AssessmentRefresher:
+    """A thread that keeps the stored assessments current for ``goodterms serve`` run on its own.
+
+    ``goodterms run`` and the queue's workers refresh them as part of their rounds; a web app served
+    alone (``make web``, ``goodterms serve``) would otherwise show a client as it was before an
+    import or a mail taken in by another command. The clients whose ledger changed are re-assessed
+    every ``changed_every_s``, everyone every ``all_every_s``; a failure is logged and tried again.
+    """
+
+    app: Goodterms
+    changed_every_s: float = 30.0
+    all_every_s: float = 900.0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start refreshing in a daemon thread."""
+        self._thread = threading.Thread(target=self._loop, name="assessment-refresh", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Start no new refresh; wait for the one under way (up to ``timeout``)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        last_all = time.monotonic()  # the web app's first read stores everyone when nothing is stored
+        while not self._stop.wait(self.changed_every_s):
+            try:
+                if time.monotonic() - last_all >= self.all_every_s:
+                    jobs.refresh_portfolio(self.app)
+                    last_all = time.monotonic()
+                else:
+                    jobs.refresh_changed(self.app)
+            except (OSError, SQLAlchemyError) as exc:  # the ledger away or locked: the next round tries again
+                log.warning("assessment refresh: %s; trying again in %s s", exc, self.changed_every_s)
+            except Exception:
+                log.exception("assessment refresh failed")

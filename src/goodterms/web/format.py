@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,13 @@ class Formatter:
     def time(self, value: datetime) -> str:
         """Format a time of day in the business's timezone."""
         return format_time(self.local(value), format="short", locale=self.locale)
+
+    def moment(self, value: datetime | str) -> str:
+        """Format a moment as the local date and time of day (no seconds)."""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment.tzinfo is None:  # a naive time in the ledger is UTC
+            moment = moment.replace(tzinfo=UTC)
+        return f"{self.date(moment)} {self.time(moment)}"
 
     def money(self, amount: str | Decimal, currency: str) -> str:
         """Format an amount of money in the locale."""

@@ -40,6 +40,7 @@ def test_owner_finds_sorts_and_opens_a_client_from_the_portfolio(
     page.goto(f"/login?lang={lang}")
     check_page(page, lang, "01-login")
     sign_in(page, lang)
+    page.get_by_role("navigation", name=_("Main")).get_by_role("link", name=_("Portfolio")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Portfolio"))
     if lang != "en":
         assert _("Portfolio") != "Portfolio", f"no {lang} translation reached the page"

@@ -19,7 +19,7 @@ from goodterms.demo import DEMO_END, generate
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.accounts import add_user
 from goodterms.web.app import create_app
-from goodterms.web.context import AssessmentCache
+from goodterms.web.context import AssessmentCache, assessment_json
 from tests.web.conftest import PASSWORD, TestClient, new_client, sign_in
 
 AS_OF = datetime.combine(DEMO_END + timedelta(days=1), time(0), tzinfo=UTC)
@@ -45,7 +45,7 @@ class DemoEndCache(AssessmentCache):
 
     def _compute(self) -> dict[str, dict[str, Any]] | None:
         result = assess(app=self.gt, as_of=AS_OF, fill=False, trend=False)
-        return {c.id: c.to_json() for c in result.clients}
+        return assessment_json(result)
 
 
 def _mark_the_aggressive_client_rude(gt: Goodterms) -> None:

@@ -27,6 +27,16 @@ LANG_COOKIE = "gt_lang"
 ROLE_RANK = {"staff": 0, "manager": 1, "owner": 2}
 
 
+def assessment_json(result: Any) -> dict[str, dict[str, Any]]:
+    """Return client source id → the client's assessment JSON, with ``ours``: the findings on the business
+    about that client (``slow_response``: our lateness, with its evidence), which the home page lists."""
+    ours: dict[str, list[dict[str, Any]]] = {}
+    for found in result.business:
+        if found.client is not None:
+            ours.setdefault(found.client, []).append(found.to_json())
+    return {c.id: {**c.to_json(), "ours": ours.get(c.id, [])} for c in result.clients}
+
+
 class AssessmentCache:
     """The last whole-portfolio assessment, refreshed when older than ``ttl`` seconds.
 
@@ -131,7 +141,7 @@ class AssessmentCache:
         except Exception:  # the portfolio must still render without health
             log.exception("assessment failed; the portfolio shows no health")
             return None
-        return {c.id: c.to_json() for c in result.clients}
+        return assessment_json(result)
 
     def _compute_one(self, ref: str) -> dict[str, Any] | None:
         from goodterms.assess.service import assess
@@ -141,7 +151,7 @@ class AssessmentCache:
         except Exception:
             log.exception("re-assessing client %s failed; the portfolio shows its last assessment", ref)
             return None
-        return result.clients[0].to_json() if result.clients else None
+        return assessment_json(result).get(ref)
 
 
 @dataclass

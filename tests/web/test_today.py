@@ -1,0 +1,143 @@
+"""The home page for the day: what is due in the business's time zone, follow-ups waiting for approval,
+our own lateness with evidence, and (where a history is kept) whose verdict changed this week."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from goodterms.app import Goodterms
+from goodterms.assess.service import assess
+from goodterms.ledger.importing import import_event_dicts
+from goodterms.web import today
+from goodterms.web.app import create_app
+from goodterms.web.context import AssessmentCache, assessment_json
+from tests.web.conftest import TestClient, new_client, sign_in
+
+# 18:00 UTC on 10 March is 01:00 on 11 March in Bangkok: the business's "today" is the 11th.
+NOW = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
+
+
+class AssessedNow(AssessmentCache):
+    """The portfolio assessed at NOW (so the late requests are late)."""
+
+    def _compute(self) -> dict[str, dict[str, Any]] | None:
+        return assessment_json(assess(app=self.gt, as_of=NOW, fill=False, trend=False))
+
+
+@pytest.fixture
+def day(gt: Goodterms, monkeypatch: pytest.MonkeyPatch) -> Goodterms:
+    monkeypatch.setattr(today, "utcnow", lambda: NOW)
+    events: list[dict[str, Any]] = [
+        # Overdue by one hour: promised for midnight in Bangkok (17:00 UTC on the 10th).
+        {"type": "request", "id": "late", "client": "c3", "at": "2026-03-10T09:00:00+00:00",
+         "subject": "Palun saatke arve koopia", "promised_at": "2026-03-10T17:00:00+00:00"},
+        # Due later today in Bangkok (10:00 on the 11th), which is tomorrow in UTC.
+        {"type": "request", "id": "today", "client": "c2", "at": "2026-03-10T16:00:00+00:00",
+         "subject": "ขอใบเสนอราคา", "promised_at": "2026-03-11T03:00:00+00:00"},
+        # Due tomorrow in Bangkok: not on today's page.
+        {"type": "request", "id": "tomorrow", "client": "c2", "at": "2026-03-10T16:30:00+00:00",
+         "subject": "ขอรายงาน", "promised_at": "2026-03-12T02:00:00+00:00"},
+        # Long unpaid: a payment reminder waits for approval.
+        {"type": "invoice", "id": "i-late", "client": "c2", "number": "INV-9", "issued": "2026-01-01",
+         "due": "2026-01-15", "amount": "5000.00", "currency": "THB"},
+    ]  # fmt: skip
+    import_event_dicts(gt.engine, events)
+    return gt
+
+
+def _owner(gt: Goodterms, tmp_path: Path, role: str = "owner") -> TestClient:
+    app = create_app(gt, output_dir=tmp_path / "out")
+    app.state.web.assessment = AssessedNow(gt)
+    return sign_in(new_client(app), f"{role}@biz.example")
+
+
+def test_the_day_lists_what_is_due_in_the_businesss_time_zone(day: Goodterms, tmp_path: Path) -> None:
+    data = _owner(day, tmp_path).get("/api/today", params={"lang": "en"}).json()
+    assert data["timezone"] == "Asia/Bangkok" and data["today"] == "2026-03-11"
+    due = {r["subject"]: r for r in data["requests"]["entries"]}
+    assert set(due) == {"Fix the invoice layout", "Palun saatke arve koopia", "ขอใบเสนอราคา"}
+    late, soon = due["Palun saatke arve koopia"], due["ขอใบเสนอราคา"]
+    assert late["state"] == "overdue" and late["minutes"] == 60
+    assert late["promised_local"] == "2026-03-11T00:00:00+07:00"
+    assert late["words"] == "promised 11 Mar 2026 00:00 · overdue by 1 h"
+    assert soon["state"] == "due_today" and soon["promised_local"] == "2026-03-11T10:00:00+07:00"
+    assert soon["words"] == "due today at 10:00 · 9 h left"
+    assert due["Fix the invoice layout"]["words"].startswith("promised 5 Mar 2026 14:00 · overdue by 5 days")
+    assert data["requests"]["entries"][0]["subject"] == "Fix the invoice layout"  # the longest overdue first
+
+
+def test_the_day_shows_follow_ups_waiting_for_approval_and_our_lateness(
+    day: Goodterms, tmp_path: Path
+) -> None:
+    owner = _owner(day, tmp_path)
+    data = owner.get("/api/today", params={"lang": "en"}).json()
+    waiting = data["followups"]
+    assert waiting["link"] == "/followups"
+    reminder = next(n for n in waiting["entries"] if n["client"] == "c2")
+    assert reminder["template"] == "payment_reminder" and reminder["template_words"] != "payment_reminder"
+    ours = data["our_lateness"]["entries"]
+    assert ours and all(f["code"] == "slow_response" for f in ours)
+    c1 = next(f for f in ours if f["client"] == "c1")
+    line = next(e for e in c1["evidence"] if e["id"] == "r1")
+    assert line["when"] == "5 Mar 2026 10:00" and line["snippet"] == "Fix the invoice layout"  # local time
+    assert line["words"] == "request · open"
+    timeline = owner.get(line["href"].split("#")[0]).text
+    assert f'id="{line["href"].split("#")[1]}"' in timeline  # the link lands on the record
+    page = owner.get("/today", params={"lang": "en"}).text
+    assert "Follow-ups waiting for approval" in page and 'href="/followups"' in page
+    assert "Where we kept clients waiting" in page and "we answered late" in page
+    assert 'href="/clients/c1?before=' in page  # each evidence line links to the record in the timeline
+    assert "Fix the invoice layout" in page
+    # Staff do not approve follow-ups: the section is not theirs.
+    staff = _owner(day, tmp_path, "staff").get("/api/today").json()
+    assert staff["followups"] is None
+
+
+def test_signed_in_readers_land_on_the_day_and_the_nav_links_it(day: Goodterms, tmp_path: Path) -> None:
+    owner = _owner(day, tmp_path)
+    home = owner.get("/", params={"lang": "th"})
+    assert home.status_code == 303 and home.headers["location"] == "/today?lang=th"
+    assert 'href="/today"' in owner.get("/portfolio").text
+    assert owner.get("/", params={"sort": "name"}).status_code == 200  # old portfolio links still work
+    thai = owner.get("/today", params={"lang": "th"}).text
+    assert "วันนี้" in thai and "2569" in thai  # the Buddhist era
+
+
+def test_verdict_changes_come_from_the_stored_history_when_there_is_one(
+    day: Goodterms, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = _owner(day, tmp_path)
+    assert owner.get("/api/today").json()["verdict_changes"] is None  # no history kept: no section
+    assert "verdict changed" not in owner.get("/today", params={"lang": "en"}).text
+    seen: list[datetime] = []
+
+    def changes(app: Goodterms, since: datetime) -> Iterator[dict[str, Any]]:
+        seen.append(since)
+        yield {"client": "c3", "name": "Õunapuu OÜ", "before": "keep", "after": "set_boundaries",
+               "at": datetime(2026, 3, 9, 20, 0, tzinfo=UTC)}  # fmt: skip
+
+    store = types.ModuleType("goodterms.assess.store")
+    store.verdict_changes = changes  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "goodterms.assess.store", store)
+    data = owner.get("/api/today", params={"lang": "et"}).json()["verdict_changes"]
+    assert seen[0] == datetime(2026, 3, 3, 18, 0, tzinfo=UTC)  # a week back
+    (change,) = data["entries"]
+    assert (change["before"], change["after"]) == ("keep", "set_boundaries")
+    assert change["after_words"] == "sea piirid" and change["when"] == "10. märts 2026 03:00"
+    page = owner.get("/today", params={"lang": "et"}).text
+    assert "Kliendid, kelle otsus sel nädalal muutus" in page and "sea piirid" in page
+
+
+def test_a_page_of_many_due_requests_says_how_many_and_links_the_desk(
+    day: Goodterms, tmp_path: Path, signed_in: Callable[[str], TestClient]
+) -> None:
+    data = _owner(day, tmp_path).get("/api/today", params={"limit": 1}).json()["requests"]
+    assert (data["count"], data["shown"]) == (3, 1)
+    assert "See all 3" in _owner(day, tmp_path).get("/today", params={"limit": 1, "lang": "en"}).text

@@ -18,7 +18,7 @@ from goodterms.ledger.importing import import_event_dicts
 from goodterms.web import today
 from goodterms.web.app import create_app
 from goodterms.web.context import AssessmentCache, assessment_json
-from tests.web.conftest import TestClient, new_client, sign_in
+from tests.web.conftest import SAME_ORIGIN, TestClient, new_client, sign_in
 
 # 18:00 UTC on 10 March is 01:00 on 11 March in Bangkok: the business's "today" is the 11th.
 NOW = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
@@ -141,3 +141,32 @@ def test_a_page_of_many_due_requests_says_how_many_and_links_the_desk(
     data = _owner(day, tmp_path).get("/api/today", params={"limit": 1}).json()["requests"]
     assert (data["count"], data["shown"]) == (3, 1)
     assert "See all 3" in _owner(day, tmp_path).get("/today", params={"limit": 1, "lang": "en"}).text
+
+
+def test_sending_the_follow_ups_takes_them_off_the_day(day: Goodterms, tmp_path: Path, relay: object) -> None:
+    owner = _owner(day, tmp_path)
+    before = owner.get("/api/today").json()["followups"]
+    assert any(n["client"] == "c2" for n in before["entries"])
+    sent = owner.post("/api/followups/send", headers=SAME_ORIGIN)
+    assert sent.status_code == 200, sent.text
+    after = owner.get("/api/today").json()["followups"]
+    assert not any(n["template"] == "payment_reminder" and n["client"] == "c2" for n in after["entries"])
+
+
+def test_the_days_plan_is_kept_shown_while_planned_anew_and_forgotten_after_sending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(today, "monotonic", lambda: clock[0])
+    keeper = today.PlanKeeper()
+    monday, tuesday = datetime(2026, 3, 9).date(), datetime(2026, 3, 10).date()
+    assert keeper.get(monday, lambda: ["first"]) == ["first"]  # the first plan of a day: made now
+    assert keeper.get(monday, lambda: ["not asked"]) == ["first"]  # kept
+    clock[0] += today.PLAN_SECONDS
+    assert keeper.get(monday, lambda: ["second"]) == ["first"]  # stale: shown while planned anew
+    assert keeper._refresher is not None
+    keeper._refresher.join(5)
+    assert keeper.get(monday, lambda: ["not asked"]) == ["second"]
+    keeper.forget()  # notices were sent
+    assert keeper.get(monday, lambda: ["after sending"]) == ["after sending"]
+    assert keeper.get(tuesday, lambda: ["a new day"]) == ["a new day"]

@@ -357,6 +357,15 @@ def records_view(
     *, engine: Engine, ref: str, wanted: Mapping[str, Collection[str]]
 ) -> dict[tuple[str, str], Any]:
     """Return the timeline entries of one client's records named by type → source ids (evidence to show)."""
+    return clients_records(engine=engine, wanted={ref: wanted})[ref]
+
+
+def clients_records(
+    *, engine: Engine, wanted: Mapping[str, Mapping[str, Collection[str]]]
+) -> dict[str, dict[tuple[str, str], Any]]:
+    """Return, for each client (source id), the timeline entries of its records named by type → source ids."""
     with Session(engine) as session:
-        client = find_client(session, ref)
-        return timeline_records(session, client_id=client.id, wanted=wanted)
+        return {
+            ref: timeline_records(session, client_id=find_client(session, ref).id, wanted=records)
+            for ref, records in wanted.items()
+        }

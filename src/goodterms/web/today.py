@@ -4,8 +4,12 @@ verdict changed this week, and our own lateness (slow_response findings), each w
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+import logging
+import math
+import threading
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -19,7 +23,7 @@ from goodterms.app import Goodterms
 from goodterms.assess import messages as msg
 from goodterms.desk.queue import due_requests
 from goodterms.ledger import models as m
-from goodterms.ledger.views import records_view
+from goodterms.ledger.views import clients_records
 from goodterms.web.accounts import User
 from goodterms.web.context import ROLE_RANK, Web, formatter, render, require, web
 from goodterms.web.format import Formatter
@@ -27,7 +31,12 @@ from goodterms.web.i18n import translations
 from goodterms.web.record_words import Gettext, evidence_lines
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+#: Seconds after which the kept follow-up plan is made anew in the background (sending forgets it).
+PLAN_SECONDS = 60.0
+#: Our lateness: the worst clients listed with their evidence (the count says how many there are).
+OURS_SHOWN = 20
 
 
 def _assessed(w: Web) -> dict[str, dict[str, Any]] | None:
@@ -117,17 +126,98 @@ def _requests(
     return {"count": total, "shown": len(rows), "entries": rows}
 
 
-def _followups(
-    w: Web, day: date, assessed: Mapping[str, Any] | None, _: Gettext, limit: int
-) -> dict[str, Any]:
-    """Return the notices due today that wait for a person to approve them (auto-sent levels left out)."""
+class PlanKeeper:
+    """The day's follow-up plan, kept for this page.
+
+    Planning a whole portfolio's notices reads every client and unpaid invoice (more than a second on
+    10,000 clients), so the plan of a day is kept; after ``PLAN_SECONDS`` the kept one is still shown
+    while a background thread plans anew, and only the first plan of a day (or the one after
+    ``forget``: notices were just sent) is made while the request waits.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._day: date | None = None
+        self._at = -math.inf
+        self._value: list[Any] = []
+        self._generation = 0
+        self._refresher: threading.Thread | None = None
+
+    def get(self, day: date, compute: Callable[[], list[Any]]) -> list[Any]:
+        """Return the plan of ``day``: the kept one if it is that day's, else one made now."""
+        with self._lock:
+            if self._day == day:
+                if monotonic() - self._at >= PLAN_SECONDS and not (
+                    self._refresher is not None and self._refresher.is_alive()
+                ):
+                    self._refresher = threading.Thread(
+                        target=self._refresh, args=(day, compute, self._generation), daemon=True
+                    )
+                    self._refresher.start()
+                return self._value
+            generation = self._generation
+        value = compute()
+        self._store(day, value, generation)
+        return value
+
+    def forget(self) -> None:
+        """Forget the kept plan: the next page makes a new one."""
+        with self._lock:
+            self._day, self._generation = None, self._generation + 1
+
+    def _refresh(self, day: date, compute: Callable[[], list[Any]], generation: int) -> None:
+        try:
+            value = compute()
+        except Exception:  # the page keeps showing the last plan; the next one after PLAN_SECONDS tries again
+            log.exception("planning the day's follow-ups failed")
+            with self._lock:
+                self._at = monotonic()
+            return
+        self._store(day, value, generation)
+
+    def _store(self, day: date, value: list[Any], generation: int) -> None:
+        with self._lock:
+            if generation == self._generation:  # not forgotten meanwhile (notices sent)
+                self._day, self._at, self._value = day, monotonic(), value
+
+
+_KEEPERS_LOCK = threading.Lock()
+
+
+def plan_keeper(request: Request) -> PlanKeeper:
+    """Return this app's keeper of the day's follow-up plan."""
+    with _KEEPERS_LOCK:
+        keeper = getattr(request.app.state, "followup_plan", None)
+        if keeper is None:
+            keeper = request.app.state.followup_plan = PlanKeeper()
+        return keeper
+
+
+def forget_plan(request: Request) -> None:
+    """Forget the day's follow-up plan kept for this page (after notices were sent)."""
+    plan_keeper(request).forget()
+
+
+def _waiting(request: Request, day: date, assessed: Mapping[str, Any] | None) -> list[Any]:
+    """Return the notices due on ``day`` that wait for a person to approve them (auto-sent levels left out)."""
     from goodterms.handling.assessment import flag_codes
     from goodterms.handling.followup import plan
 
-    gt = w.gt
+    gt = web(request).gt
     auto = {f"payment:{level.name}" for level in gt.settings.followup.levels if level.send == "auto"}
     flags = flag_codes(list(assessed.values())) if assessed is not None else None
-    waiting = [i for i in plan(app=gt, as_of=day, flags=flags) if i.notice.rule not in auto]
+
+    def compute() -> list[Any]:
+        return [i for i in plan(app=gt, as_of=day, flags=flags) if i.notice.rule not in auto]
+
+    return plan_keeper(request).get(day, compute)
+
+
+def _followups(
+    request: Request, day: date, assessed: Mapping[str, Any] | None, _: Gettext, limit: int
+) -> dict[str, Any]:
+    """Return the notices due today that wait for a person to approve them, the first ``limit`` listed."""
+    waiting = _waiting(request, day, assessed)
     items = [
         {
             "client": i.notice.client,
@@ -163,7 +253,14 @@ def _ours(
             str(cf[0].get("id")),
         )
     )
-    shown = found[:limit]
+    shown = found[: min(limit, OURS_SHOWN)]
+    wanted: dict[str, dict[str, set[str]]] = {}
+    for client, f in shown:
+        for e in f.get("evidence", []):
+            wanted.setdefault(str(client["id"]), {}).setdefault(str(e.get("type")), set()).add(
+                str(e.get("id"))
+            )
+    records = clients_records(engine=w.gt.engine, wanted=wanted)
     with Session(w.gt.engine) as session:
         languages = dict(
             session.execute(
@@ -176,10 +273,6 @@ def _ours(
     for client, f in shown:
         ref = str(client["id"])
         language = languages.get(ref, fmt.lang)
-        wanted: dict[str, set[str]] = {}
-        for e in f.get("evidence", []):
-            wanted.setdefault(str(e.get("type")), set()).add(str(e.get("id")))
-        records = records_view(engine=w.gt.engine, ref=ref, wanted=wanted) if wanted else {}
         said = msg.reword_finding(f, fmt.lang)
         items.append(
             {
@@ -193,7 +286,13 @@ def _ours(
                 "summary": said["summary"],
                 "measures": f.get("measures", {}),
                 "evidence": evidence_lines(
-                    f.get("evidence", []), records, ref=ref, lang=language, shown=set(), _=_, fmt=fmt
+                    f.get("evidence", []),
+                    records.get(ref, {}),
+                    ref=ref,
+                    lang=language,
+                    shown=set(),
+                    _=_,
+                    fmt=fmt,
                 ),
             }
         )
@@ -239,7 +338,7 @@ def today_data(request: Request, user: User, limit: int = 50) -> dict[str, Any]:
         "today_words": fmt.date(now),
         "language": fmt.lang,
         "requests": _requests(w, now, zone, fmt, gettext, limit),
-        "followups": _followups(w, now.astimezone(zone).date(), assessed, gettext, limit)
+        "followups": _followups(request, now.astimezone(zone).date(), assessed, gettext, limit)
         if manager
         else None,
         "verdict_changes": _changes(w, now, fmt),

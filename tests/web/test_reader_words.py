@@ -25,6 +25,7 @@ from goodterms.demo import generate
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.accounts import add_user
 from goodterms.web.app import create_app
+from goodterms.web.format import Formatter
 from goodterms.web.i18n import translations
 from tests.web.conftest import PASSWORD, TestClient, new_client, sign_in
 from tests.web.test_money import AS_OF, DemoEndCache, _mark_the_aggressive_client_rude
@@ -143,6 +144,11 @@ def test_pages_and_the_cli_table_speak_the_readers_words(demo: Goodterms, tmp_pa
                 assert link is not None
                 target = owner.get(link.group(1), params={"lang": lang}).text if link.group(1) else page
                 assert f'id="{link.group(2)}"' in target
+                # Local date and time in the business's time zone and the reader's calendar.
+                flagged = owner.get(f"/api/clients/{client['id']}", params={"lang": lang}).json()
+                line = next(f for f in flagged["assessment"]["flags"] if f["evidence"])["evidence_lines"][0]
+                local = Formatter(lang, demo.business().timezone, buddhist_era=True).moment(line["at"])
+                assert line["when"] == local and f">{local}</time>" in page
             for found in client["flags"]:
                 mine = _summary(found, lang)
                 assert mine in page, (lang, found["code"])

@@ -6,9 +6,10 @@ Builds a ledger (``--clients`` clients with a few contacts, requests and invoice
 client with ``--big`` contacts), then:
 
 1. server time, in process (httpx ASGI transport, no network): the portfolio page at many
-   pages, sorts and searches, and the big client's page and JSON twin; p50/p95 per page;
+   pages, sorts and searches, the home page for the day and its JSON twin, and the big client's
+   page and JSON twin; p50/p95 per page;
 2. a bounded load: ``goodterms serve`` in a subprocess on 127.0.0.1, ``--users`` concurrent
-   users (bearer token) for ``--duration`` seconds over portfolio, client and desk pages;
+   users (bearer token) for ``--duration`` seconds over portfolio, today, client and desk pages;
    requests, p50/p95 latency and the error count.
 
 Prints one JSON object. The assessment's first (cold) run over the whole portfolio is timed
@@ -178,7 +179,7 @@ async def server_times(gt: Goodterms, token: str, clients: int) -> dict[str, Any
             {"q": "สยาม", "page": 2},
             {"status": "paused"},
         ]
-        for path in ("/", "/api/portfolio"):
+        for path in ("/portfolio", "/api/portfolio"):
             times = []
             for i in range(70):
                 t = time.perf_counter()
@@ -186,14 +187,20 @@ async def server_times(gt: Goodterms, token: str, clients: int) -> dict[str, Any
                 times.append(time.perf_counter() - t)
                 assert r.status_code == 200, r.text[:200]
             out[f"portfolio {path}"] = summary(times)
-        for path in ("/clients/c00000", "/api/clients/c00000", "/clients/c00000?type=contact&channel=call"):
+        for label, path in (
+            ("today", "/today"),  # the home page: due requests, follow-ups, our lateness
+            ("today", "/api/today"),
+            ("client", "/clients/c00000"),
+            ("client", "/api/clients/c00000"),
+            ("client", "/clients/c00000?type=contact&channel=call"),
+        ):
             times = []
             for _ in range(30):
                 t = time.perf_counter()
                 r = await http.get(path)
                 times.append(time.perf_counter() - t)
                 assert r.status_code == 200, r.text[:200]
-            out[f"client {path}"] = summary(times)
+            out[f"{label} {path}"] = summary(times)
     return out
 
 
@@ -207,7 +214,7 @@ async def load(base: str, token: str, *, users: int, duration: float, clients: i
     latencies: list[float] = []
     errors = 0
     end = time.monotonic() + duration
-    paths = ["/", "/api/portfolio", "/desk", "/api/desk"]
+    paths = ["/portfolio", "/api/portfolio", "/desk", "/api/desk", "/today", "/api/today"]
 
     async def user(seed: int) -> None:
         nonlocal errors

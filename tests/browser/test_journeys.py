@@ -40,6 +40,7 @@ def test_owner_finds_sorts_and_opens_a_client_from_the_portfolio(
     page.goto(f"/login?lang={lang}")
     check_page(page, lang, "01-login")
     sign_in(page, lang)
+    page.get_by_role("navigation", name=_("Main")).get_by_role("link", name=_("Portfolio")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Portfolio"))
     if lang != "en":
         assert _("Portfolio") != "Portfolio", f"no {lang} translation reached the page"
@@ -97,13 +98,23 @@ def test_owner_reads_evidence_adds_a_note_and_marks_a_message_rude(
     first = page.locator("details.flag").first
     evidence = first.locator("ul li")
     expect(evidence.first).to_be_hidden()
-    first.locator("summary").click()
+    first.locator(":scope > summary").click()
     expect(evidence.first).to_be_visible()
-    expect(evidence).to_have_count(len(flags[0]["evidence"]))
+    expect(evidence).to_have_count(len(flags[0]["evidence"]))  # the first three, and the rest collapsed
+    if len(flags[0]["evidence"]) > 3:
+        expect(evidence.nth(3)).to_be_hidden()
+        first.locator("details.more-evidence > summary").click()
+        expect(evidence.nth(3)).to_be_visible()
     # The flag in the reader's words, never its code.
-    expect(first.locator("summary")).to_contain_text(reader_words.name(flags[0]["code"], lang))
-    expect(first.locator("summary")).not_to_contain_text(flags[0]["code"])
+    expect(first.locator(":scope > summary")).to_contain_text(reader_words.name(flags[0]["code"], lang))
+    expect(first.locator(":scope > summary")).not_to_contain_text(flags[0]["code"])
     check_page(page, lang, "04-client-evidence")
+    # Each evidence line links to its record in the timeline.
+    link = evidence.first.get_by_role("link", name=_("see it in the timeline"))
+    anchor = (link.get_attribute("href") or "").split("#")[1]
+    link.click()
+    expect(page.locator(f"#{anchor}")).to_be_visible()
+    page.goto(f"/clients/{ref}")
 
     page.get_by_label(_("New note")).fill(NOTE_OF[lang])
     page.get_by_role("button", name=_("Add note")).click()
@@ -129,7 +140,9 @@ def test_timeline_filter_without_a_date_shows_only_the_chosen_type(page: Page, l
     page.wait_for_url(re.compile(r"type=contact"), wait_until="commit")
     kinds = page.locator("#timeline .kind")
     expect(kinds.first).to_be_visible()
-    assert set(kinds.all_inner_texts()) == {_("contact")}
+    channels = [_(c) for c in ("call", "email", "sms", "voicemail", "chat", "meeting")]
+    said = kinds.all_inner_texts()  # "inbound call (missed)": contacts, each said with its channel
+    assert said and all(any(c in k for c in channels) for k in said), said
     check_page(page, lang, "06-client-timeline-contacts")
 
 

@@ -12,6 +12,7 @@ from tests.browser.conftest import LANGS, check_page, gettext_for, sign_in
 def test_keys_open_the_cheat_sheet_focus_search_and_move_through_rows(page: Page, lang: str) -> None:
     _ = gettext_for(lang)
     sign_in(page, lang)
+    page.goto("/portfolio")
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     expect(skip).to_have_text(_("Skip to content"))
@@ -55,6 +56,7 @@ def test_keys_open_the_cheat_sheet_focus_search_and_move_through_rows(page: Page
         ("/desk/card/c004", "16-card-page"),
         ("/clients/c004?type=invoice&type=payment", "17-client-money"),
         ("/no-such-page", "18-not-found"),
+        ("/today", "19-today"),
     ],
 )
 def test_other_pages_pass_wcag_22_aa(page: Page, lang: str, path: str, name: str) -> None:

@@ -201,7 +201,7 @@ def test_marking_an_unknown_contact_is_a_404(signed_in: Callable[[str], TestClie
 def test_saved_view_is_listed_and_links_to_its_query(signed_in: Callable[[str], TestClient]) -> None:
     http = signed_in("owner")
     http.post("/views", data={"name": "Big debts", "query": "sort=amount_due&desc=true"}, headers=SAME_ORIGIN)
-    assert 'href="/?sort=amount_due&amp;desc=true">Big debts</a>' in http.get("/").text
+    assert 'href="/?sort=amount_due&amp;desc=true">Big debts</a>' in http.get("/portfolio").text
 
 
 def test_exports_are_audited_and_neutralise_formulas(

@@ -15,6 +15,7 @@ from goodterms.app import Goodterms
 from goodterms.assess.flags import FLAGS
 from goodterms.assess.moneyless import SUMMARIES, client_without_money, is_money_measure
 from goodterms.assess.service import assess
+from goodterms.assess.store import assessment_json
 from goodterms.demo import DEMO_END, generate
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.accounts import add_user
@@ -46,7 +47,7 @@ class DemoEndCache(StoredAssessments):
     def get(self) -> dict[str, dict[str, Any]] | None:
         if self._value is None:
             result = assess(app=self.gt, as_of=AS_OF, fill=False, trend=False)
-            self._value = {c.id: c.to_json() for c in result.clients}
+            self._value = assessment_json(result)
         return self._value
 
 

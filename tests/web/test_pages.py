@@ -8,7 +8,7 @@ import pytest
 
 from tests.web.conftest import CLIENT_NAMES, HTMX, SAME_ORIGIN, TestClient
 
-PAGES = ["/", "/clients/c1", "/clients/c2", "/clients/c3", "/desk", "/desk/card/c1"]
+PAGES = ["/portfolio", "/today", "/clients/c1", "/clients/c2", "/clients/c3", "/desk", "/desk/card/c1"]
 WORD = {"en": "Portfolio", "th": "ภาพรวมลูกค้า", "et": "Portfell"}
 
 
@@ -27,7 +27,7 @@ def test_every_page_renders_in_every_language(
 
 def test_language_choice_is_remembered_in_a_cookie(signed_in: Callable[[str], TestClient]) -> None:
     http = signed_in("staff")
-    http.get("/", params={"lang": "et"})
+    http.get("/portfolio", params={"lang": "et"})
     assert '<html lang="et">' in http.get("/desk").text
 
 
@@ -59,7 +59,7 @@ def test_portfolio_htmx_request_gets_only_the_results_block(signed_in: Callable[
 
 def test_history_restore_gets_the_whole_page(signed_in: Callable[[str], TestClient]) -> None:
     http = signed_in("owner")
-    page = http.get("/", headers={**HTMX, "HX-History-Restore-Request": "true"}).text
+    page = http.get("/portfolio", headers={**HTMX, "HX-History-Restore-Request": "true"}).text
     assert "<html" in page
 
 
@@ -106,10 +106,11 @@ def test_unknown_client_is_a_404_page(signed_in: Callable[[str], TestClient]) ->
 
 def test_client_text_is_escaped(signed_in: Callable[[str], TestClient]) -> None:
     http = signed_in("owner")
-    for page in ("/", "/clients/c1", "/desk", "/clients/c1?lang=th"):
+    for page in ("/portfolio", "/today", "/clients/c1", "/desk", "/clients/c1?lang=th"):
         text = http.get(page).text
         assert "<script>alert(1)</script>" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in http.get("/").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in http.get("/portfolio").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in http.get("/today").text
     assert "&lt;b&gt;before&lt;/b&gt;" in http.get("/clients/c1").text
 
 

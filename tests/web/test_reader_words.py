@@ -25,6 +25,8 @@ from goodterms.demo import generate
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.accounts import add_user
 from goodterms.web.app import create_app
+from goodterms.web.format import Formatter
+from goodterms.web.i18n import translations
 from tests.web.conftest import PASSWORD, TestClient, new_client, sign_in
 from tests.web.test_money import AS_OF, DemoEndCache, _mark_the_aggressive_client_rude
 
@@ -116,6 +118,19 @@ def test_pages_and_the_cli_table_speak_the_readers_words(demo: Goodterms, tmp_pa
         assert not codes_in(seen, lang), (lang, codes_in(seen, lang))
         for verdict in {c["verdict"] for c in assessed.values()}:
             assert msg.name(verdict, lang) in seen
+        _ = translations(lang).gettext
+        day = html.unescape(owner.get("/today", params={"lang": lang}).text)
+        seen = visible(day, lang)
+        assert not codes_in(seen, lang), (lang, codes_in(seen, lang))
+        assert _("Today") in seen and _("Requests due or overdue") in seen
+        assert msg.name("slow_response", lang) in seen  # our own lateness, in the reader's words
+        ours = [f for c in assessed.values() for f in c["ours"]]
+        assert ours and _summary(ours[0], lang) in day
+        mine = {_summary(f, lang) for f in ours}
+        for found in ours:  # the findings on us are in the reader's language only
+            for other in READERS:
+                if _summary(found, other) not in mine:
+                    assert _summary(found, other) not in day, (lang, other)
         for client in walked.values():
             page = html.unescape(owner.get(f"/clients/{client['id']}", params={"lang": lang}).text)
             seen = visible(page, lang)
@@ -123,6 +138,17 @@ def test_pages_and_the_cli_table_speak_the_readers_words(demo: Goodterms, tmp_pa
             assert msg.name(client["verdict"], lang) in seen
             for item in client["advice"]:
                 assert msg.advice(item["key"], lang) in seen
+            if any(f["evidence"] for f in client["flags"]):  # evidence lines link to their records
+                assert _("see it in the timeline") in seen
+                link = re.search(r'<a href="([^"]*)#(rec-[^"]+)">', page)
+                assert link is not None
+                target = owner.get(link.group(1), params={"lang": lang}).text if link.group(1) else page
+                assert f'id="{link.group(2)}"' in target
+                # Local date and time in the business's time zone and the reader's calendar.
+                flagged = owner.get(f"/api/clients/{client['id']}", params={"lang": lang}).json()
+                line = next(f for f in flagged["assessment"]["flags"] if f["evidence"])["evidence_lines"][0]
+                local = Formatter(lang, demo.business().timezone, buddhist_era=True).moment(line["at"])
+                assert line["when"] == local and f">{local}</time>" in page
             for found in client["flags"]:
                 mine = _summary(found, lang)
                 assert mine in page, (lang, found["code"])
@@ -167,7 +193,7 @@ def test_the_portfolio_opens_worst_first_with_a_summary_strip(demo: Goodterms, t
     assert first["first_step"]["text"] == msg.advice(assessed[first["id"]]["advice"][0]["key"], "en")
     tally = {v: sum(1 for c in assessed.values() if c["verdict"] == v) for v in VERDICTS}
     for lang, words in (("en", "to renegotiate"), ("et", "uuesti kokku leppida"), ("th", "เจรจาใหม่")):
-        page = owner.get("/", params={"lang": lang}).text
+        page = owner.get("/portfolio", params={"lang": lang}).text
         strip = msg.counts(tally, lang)
         assert words in strip and f'<p class="summary-strip">{strip}</p>' in page
     # Health by colour (a band class) and number.

@@ -157,7 +157,7 @@ def _refresh_one(app: Goodterms, client_id: int) -> AssessResult | None:
         return None
     points = month_ends(result.as_of, assess_settings(app).trend_months, app.calendar().zone)
     months = _new_months(result, points, {})
-    _write(app, result.clients, basis=basis, key=key, months=months, cleared=cleared)
+    _write(app, result.clients, basis=basis, key=key, months=months, cleared=cleared, ours=_ours(result))
     return result
 
 
@@ -212,6 +212,7 @@ def _refresh_all(app: Goodterms) -> AssessResult:
         basis=basis,
         key=key,
         months=months,
+        ours=_ours(result),
         cleared=[k for marks in stale.values() for k in marks],
         whole=result,
         oldest=points,
@@ -254,6 +255,22 @@ def _new_months(
     return out
 
 
+def _ours(result: AssessResult) -> dict[str, list[dict[str, Any]]]:
+    """Return client source id -> the findings on the business about that client (``slow_response``)."""
+    ours: dict[str, list[dict[str, Any]]] = {}
+    for found in result.business:
+        if found.client is not None:
+            ours.setdefault(found.client, []).append(found.to_json())
+    return ours
+
+
+def assessment_json(result: AssessResult) -> dict[str, dict[str, Any]]:
+    """Return client source id -> the client's assessment JSON as stored, with ``ours``: the findings on
+    the business about that client (our lateness, with its evidence), which the home page lists."""
+    ours = _ours(result)
+    return {c.id: {**c.to_json(), "ours": ours.get(c.id, [])} for c in result.clients}
+
+
 def _write(
     app: Goodterms,
     clients: Sequence[ClientResult],
@@ -264,6 +281,7 @@ def _write(
     cleared: Sequence[int],
     whole: AssessResult | None = None,
     oldest: Sequence[datetime] = (),
+    ours: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> None:
     """Store assessments (a newer stored one of a client is kept), verdict changes, months; clear marks."""
     with app.engine.begin() as conn:
@@ -287,7 +305,7 @@ def _write(
                     "settings_key": key,
                     "health": one.health,
                     "verdict": one.verdict,
-                    "data": one.to_json(),
+                    "data": {**one.to_json(), "ours": (ours or {}).get(one.id, [])},
                     "generation": generation,
                 }
             )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
@@ -36,6 +36,23 @@ class QueueItem:
         return data
 
 
+def _item(r: m.Request, name: str, now: datetime) -> QueueItem:
+    return QueueItem(
+        request_id=r.id,
+        reference=r.reference,
+        client_id=r.client_id,
+        client=name,
+        subject=r.subject,
+        received=r.at,
+        status=r.status,
+        promised_at=r.promised_at,
+        chases=r.chases,
+        priority=r.priority,
+        # Waiting on the client pauses the clock: not late while we wait.
+        late=r.status == "open" and r.promised_at is not None and r.promised_at < now,
+    )
+
+
 def open_queue(*, session: Session, now: datetime, limit: int | None = None) -> list[QueueItem]:
     """List open and waiting requests, most urgent first (late, then priority, then promise)."""
     query = (
@@ -44,22 +61,24 @@ def open_queue(*, session: Session, now: datetime, limit: int | None = None) -> 
         .where(m.Request.status.in_(("open", "waiting")))
         .order_by(m.Request.promised_at, m.Request.id)
     )
-    items = [
-        QueueItem(
-            request_id=r.id,
-            reference=r.reference,
-            client_id=r.client_id,
-            client=name,
-            subject=r.subject,
-            received=r.at,
-            status=r.status,
-            promised_at=r.promised_at,
-            chases=r.chases,
-            priority=r.priority,
-            # Waiting on the client pauses the clock: not late while we wait.
-            late=r.status == "open" and r.promised_at is not None and r.promised_at < now,
-        )
-        for r, name in session.execute(query)
-    ]
+    items = [_item(r, name, now) for r, name in session.execute(query)]
     items.sort(key=lambda i: (not i.late, -i.priority, i.promised_at or i.received))
     return items[:limit] if limit is not None else items
+
+
+def due_requests(
+    *, session: Session, now: datetime, until: datetime, limit: int
+) -> tuple[list[QueueItem], int]:
+    """Return open requests whose promised reply falls before ``until``, the longest overdue first (at most
+    ``limit``), and how many there are in all. A request waiting on the client is not due: its clock is paused.
+    """
+    due = (m.Request.status == "open") & m.Request.promised_at.is_not(None) & (m.Request.promised_at < until)
+    total = session.scalar(select(func.count()).select_from(m.Request).where(due)) or 0
+    query = (
+        select(m.Request, m.Client.name)
+        .join(m.Client, m.Client.id == m.Request.client_id)
+        .where(due)
+        .order_by(m.Request.promised_at, m.Request.id)
+        .limit(limit)
+    )
+    return [_item(r, name, now) for r, name in session.execute(query)], int(total)

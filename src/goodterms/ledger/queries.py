@@ -129,88 +129,16 @@ def _day(d: date) -> datetime:
 
 def timeline(engine: Engine, ref: str, *, since: date | None = None) -> dict[str, Any]:
     """Return a client's ledger as one list of entries ordered by time."""
-    start = _day(since) if since else None
+    from goodterms.ledger.timeline_page import KINDS
+
     entries: list[dict[str, Any]] = []
     with Session(engine) as session:
         client = find_client(session, ref)
-        cid = client.id
-
-        def add(kind: str, rec: m.Imported, at: datetime, summary: str, **extra: Any) -> None:
-            if start is None or at >= start:
-                entries.append(
-                    {"at": at.isoformat(), "type": kind, "id": rec.ext_id, "summary": summary, **extra}
-                )
-
-        for c in session.scalars(select(m.Contact).where(m.Contact.client_id == cid)):
-            what = c.subject or (c.text or "")[:80]
-            add(
-                "contact",
-                c,
-                c.at,
-                f"{c.direction} {c.channel}{'' if c.answered else ' (missed)'}: {what}".rstrip(": "),
-                channel=c.channel,
-                direction=c.direction,
-                answered=c.answered,
-                duration_s=c.duration_s,
-                tone=c.tone,
-                staff_mark=c.staff_mark,
-            )
-        requests = list(session.scalars(select(m.Request).where(m.Request.client_id == cid)))
-        for r in requests:
-            add("request", r, r.at, r.subject or r.text[:80], status=r.status, chases=r.chases)
-        by_request = {r.id: r for r in requests}
-        if by_request:
-            for rep in session.scalars(select(m.Reply).where(m.Reply.request_id.in_(by_request))):
-                add(
-                    "reply",
-                    rep,
-                    rep.at,
-                    f"reply to {by_request[rep.request_id].ext_id}",
-                    resolves=rep.resolves,
-                )
-        for d in session.scalars(select(m.Delivery).where(m.Delivery.client_id == cid)):
-            add("delivery", d, d.at, d.title, hours=str(d.hours))
-        asks = list(session.scalars(select(m.ApprovalAsk).where(m.ApprovalAsk.client_id == cid)))
-        for a in asks:
-            add("approval_ask", a, a.at, f"{a.kind} asked (round {a.round}): {a.subject}".rstrip(": "))
-        by_ask = {a.id: a for a in asks}
-        if by_ask:
-            for ans in session.scalars(select(m.ApprovalAnswer).where(m.ApprovalAnswer.ask_id.in_(by_ask))):
-                add("approval_answer", ans, ans.at, f"{ans.outcome} on {by_ask[ans.ask_id].ext_id}")
-        invoices = list(session.scalars(select(m.Invoice).where(m.Invoice.client_id == cid)))
-        for i in invoices:
-            add(
-                "invoice",
-                i,
-                _day(i.issued),
-                f"invoice {i.number}: {i.amount} {i.currency}, due {i.due}",
-                amount=str(i.amount),
-                due=i.due.isoformat(),
-            )
-        by_inv = {i.id: i for i in invoices}
-        if by_inv:
-            for p in session.scalars(select(m.Payment).where(m.Payment.invoice_id.in_(by_inv))):
-                inv = by_inv[p.invoice_id]
-                add(
-                    "payment",
-                    p,
-                    p.at,
-                    f"payment {p.amount} {inv.currency} for {inv.number}",
-                    amount=str(p.amount),
-                )
-        for k in session.scalars(select(m.Concession).where(m.Concession.client_id == cid)):
-            state = "granted" if k.granted else "asked"
-            add("concession", k, k.at, f"{k.kind.replace('_', ' ')} {state}", value=str(k.value))
-        for w in session.scalars(select(m.WorkLog).where(m.WorkLog.client_id == cid)):
-            add(
-                "work",
-                w,
-                w.at,
-                f"{w.minutes} min{'' if w.billable else ' (not billable)'}",
-                minutes=w.minutes,
-            )
-        for n in session.scalars(select(m.StaffNote).where(m.StaffNote.client_id == cid)):
-            add("note", n, n.at, n.text[:120], feeling=n.feeling)
+        for kind, spec in KINDS.items():
+            query = spec.query(client.id)
+            if since is not None:  # invoices are dated by the day they were issued
+                query = query.where(spec.at >= (since if kind == "invoice" else _day(since)))
+            entries += [spec.build(row) for row in session.execute(query)]
         entries.sort(key=lambda e: (e["at"], e["type"], e["id"]))
         return {
             "client": {"id": client.ext_id, "name": client.name, "timezone": client.timezone},

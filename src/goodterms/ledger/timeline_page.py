@@ -1,12 +1,16 @@
 """One page of a client's timeline, newest first: at most ``limit`` rows read per record type.
 
 ``goodterms.ledger.queries.timeline`` returns the whole ledger of a client; a client with 50,000
-contacts needs a bounded read instead. Entries have the same shape as that function's.
+contacts needs a bounded read instead. Entries have the same shape as that function's, plus the
+facts a reader's words are made of (``gist``: the client's words or the record's title; channel,
+direction, billable, kind, outcome ...), so each front door can say the entry in its reader's language.
+``timeline_records`` reads the entries of given records (the evidence behind a finding).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -16,13 +20,20 @@ from sqlalchemy.orm import Session
 from goodterms.ledger import models as m
 
 Entry = dict[str, Any]
+GIST_CHARS = 160
 
 
-def _entry(kind: str, ext_id: str, at: datetime, summary: str, **extra: Any) -> Entry:
-    return {"at": at.isoformat(), "type": kind, "id": ext_id, "summary": summary, **extra}
+def _gist(text: str | None) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= GIST_CHARS else flat[: GIST_CHARS - 1] + "…"
 
 
-def _contact(c: m.Contact) -> Entry:
+def _entry(type_: str, ext_id: str, at: datetime, summary: str, **extra: Any) -> Entry:
+    return {"at": at.isoformat(), "type": type_, "id": ext_id, "summary": summary, **extra}
+
+
+def _contact(row: Any) -> Entry:
+    c: m.Contact = row[0]
     what = c.subject or (c.text or "")[:80]
     summary = f"{c.direction} {c.channel}{'' if c.answered else ' (missed)'}: {what}".rstrip(": ")
     return _entry(
@@ -30,6 +41,7 @@ def _contact(c: m.Contact) -> Entry:
         c.ext_id,
         c.at,
         summary,
+        gist=_gist(c.text or c.subject),
         channel=c.channel,
         direction=c.direction,
         answered=c.answered,
@@ -37,6 +49,194 @@ def _contact(c: m.Contact) -> Entry:
         tone=c.tone,
         staff_mark=c.staff_mark,
     )
+
+
+def _request(row: Any) -> Entry:
+    r: m.Request = row[0]
+    return _entry(
+        "request",
+        r.ext_id,
+        r.at,
+        r.subject or r.text[:80],
+        gist=_gist(r.subject or r.text),
+        status=r.status,
+        chases=r.chases,
+    )
+
+
+def _reply(row: Any) -> Entry:
+    r: m.Reply = row[0]
+    return _entry("reply", r.ext_id, r.at, f"reply to {row[1]}", gist=_gist(row[2]), resolves=r.resolves)
+
+
+def _delivery(row: Any) -> Entry:
+    d: m.Delivery = row[0]
+    return _entry("delivery", d.ext_id, d.at, d.title, gist=_gist(d.title), hours=str(d.hours))
+
+
+def _ask(row: Any) -> Entry:
+    a: m.ApprovalAsk = row[0]
+    return _entry(
+        "approval_ask",
+        a.ext_id,
+        a.at,
+        f"{a.kind} asked (round {a.round}): {a.subject}".rstrip(": "),
+        gist=_gist(a.subject),
+        kind=a.kind,
+        round=a.round,
+    )
+
+
+def _answer(row: Any) -> Entry:
+    a: m.ApprovalAnswer = row[0]
+    return _entry(
+        "approval_answer", a.ext_id, a.at, f"{a.outcome} on {row[1]}", gist=_gist(row[2]), outcome=a.outcome
+    )
+
+
+def _invoice(row: Any) -> Entry:
+    i: m.Invoice = row[0]
+    return _entry(
+        "invoice",
+        i.ext_id,
+        datetime.combine(i.issued, time(0), tzinfo=UTC),
+        f"invoice {i.number}: {i.amount} {i.currency}, due {i.due}",
+        gist=i.number,
+        amount=str(i.amount),
+        currency=i.currency,
+        due=i.due.isoformat(),
+    )
+
+
+def _payment(row: Any) -> Entry:
+    p: m.Payment = row[0]
+    i: m.Invoice = row[1]
+    return _entry(
+        "payment",
+        p.ext_id,
+        p.at,
+        f"payment {p.amount} {i.currency} for {i.number}",
+        gist=i.number,
+        amount=str(p.amount),
+        currency=i.currency,
+    )
+
+
+def _concession(row: Any) -> Entry:
+    k: m.Concession = row[0]
+    return _entry(
+        "concession",
+        k.ext_id,
+        k.at,
+        f"{k.kind.replace('_', ' ')} {'granted' if k.granted else 'asked'}",
+        gist="",
+        kind=k.kind,
+        granted=k.granted,
+        value=str(k.value),
+    )
+
+
+def _work(row: Any) -> Entry:
+    w: m.WorkLog = row[0]
+    return _entry(
+        "work",
+        w.ext_id,
+        w.at,
+        f"{w.minutes} min{'' if w.billable else ' (not billable)'}",
+        gist="",
+        minutes=w.minutes,
+        billable=w.billable,
+    )
+
+
+def _note(row: Any) -> Entry:
+    n: m.StaffNote = row[0]
+    return _entry("note", n.ext_id, n.at, n.text[:120], gist=_gist(n.text), feeling=n.feeling)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How one record type is read: its query for a client, its time and source-id columns, its entry."""
+
+    query: Callable[[int], Any]
+    at: Any
+    ext_id: Any
+    build: Callable[[Any], Entry]
+
+
+KINDS: Mapping[str, _Kind] = {
+    "contact": _Kind(
+        lambda cid: select(m.Contact).where(m.Contact.client_id == cid),
+        m.Contact.at,
+        m.Contact.ext_id,
+        _contact,
+    ),
+    "request": _Kind(
+        lambda cid: select(m.Request).where(m.Request.client_id == cid),
+        m.Request.at,
+        m.Request.ext_id,
+        _request,
+    ),
+    "reply": _Kind(
+        lambda cid: (
+            select(m.Reply, m.Request.ext_id, m.Request.subject)
+            .join(m.Request)
+            .where(m.Request.client_id == cid)
+        ),
+        m.Reply.at,
+        m.Reply.ext_id,
+        _reply,
+    ),
+    "delivery": _Kind(
+        lambda cid: select(m.Delivery).where(m.Delivery.client_id == cid),
+        m.Delivery.at,
+        m.Delivery.ext_id,
+        _delivery,
+    ),
+    "approval_ask": _Kind(
+        lambda cid: select(m.ApprovalAsk).where(m.ApprovalAsk.client_id == cid),
+        m.ApprovalAsk.at,
+        m.ApprovalAsk.ext_id,
+        _ask,
+    ),
+    "approval_answer": _Kind(
+        lambda cid: (
+            select(m.ApprovalAnswer, m.ApprovalAsk.ext_id, m.ApprovalAsk.subject)
+            .join(m.ApprovalAsk)
+            .where(m.ApprovalAsk.client_id == cid)
+        ),
+        m.ApprovalAnswer.at,
+        m.ApprovalAnswer.ext_id,
+        _answer,
+    ),
+    "invoice": _Kind(
+        lambda cid: select(m.Invoice).where(m.Invoice.client_id == cid),
+        m.Invoice.issued,
+        m.Invoice.ext_id,
+        _invoice,
+    ),
+    "payment": _Kind(
+        lambda cid: select(m.Payment, m.Invoice).join(m.Invoice).where(m.Invoice.client_id == cid),
+        m.Payment.at,
+        m.Payment.ext_id,
+        _payment,
+    ),
+    "concession": _Kind(
+        lambda cid: select(m.Concession).where(m.Concession.client_id == cid),
+        m.Concession.at,
+        m.Concession.ext_id,
+        _concession,
+    ),
+    "work": _Kind(
+        lambda cid: select(m.WorkLog).where(m.WorkLog.client_id == cid), m.WorkLog.at, m.WorkLog.ext_id, _work
+    ),
+    "note": _Kind(
+        lambda cid: select(m.StaffNote).where(m.StaffNote.client_id == cid),
+        m.StaffNote.at,
+        m.StaffNote.ext_id,
+        _note,
+    ),
+}
 
 
 def timeline_entries(
@@ -51,137 +251,37 @@ def timeline_entries(
     """Return up to ``limit + 1`` newest entries before ``before`` (the extra one tells there are more)."""
     wanted = set(types)
     take = limit + 1
-
-    def want(kind: str) -> bool:
-        return (not wanted or kind in wanted) and (not channels or kind == "contact")
-
-    def run(query: Any, at_col: Any, build: Callable[[Any], Entry]) -> list[Entry]:
-        if before is not None:
-            query = query.where(at_col < before)
-        return [build(row) for row in session.execute(query.order_by(at_col.desc()).limit(take))]
-
     out: list[Entry] = []
-    q: Any
-    if want("contact"):
-        q = select(m.Contact).where(m.Contact.client_id == client_id)
-        if channels:
-            q = q.where(m.Contact.channel.in_(channels))
-        out += run(q, m.Contact.at, lambda r: _contact(r[0]))
-    if want("request"):
-        q = select(m.Request).where(m.Request.client_id == client_id)
-        out += run(
-            q,
-            m.Request.at,
-            lambda r: _entry(
-                "request",
-                r[0].ext_id,
-                r[0].at,
-                r[0].subject or r[0].text[:80],
-                status=r[0].status,
-                chases=r[0].chases,
-            ),
-        )
-    if want("reply"):
-        q = select(m.Reply, m.Request.ext_id).join(m.Request).where(m.Request.client_id == client_id)
-        out += run(
-            q,
-            m.Reply.at,
-            lambda r: _entry("reply", r[0].ext_id, r[0].at, f"reply to {r[1]}", resolves=r[0].resolves),
-        )
-    if want("delivery"):
-        q = select(m.Delivery).where(m.Delivery.client_id == client_id)
-        out += run(
-            q,
-            m.Delivery.at,
-            lambda r: _entry("delivery", r[0].ext_id, r[0].at, r[0].title, hours=str(r[0].hours)),
-        )
-    if want("approval_ask"):
-        q = select(m.ApprovalAsk).where(m.ApprovalAsk.client_id == client_id)
-        out += run(
-            q,
-            m.ApprovalAsk.at,
-            lambda r: _entry(
-                "approval_ask",
-                r[0].ext_id,
-                r[0].at,
-                f"{r[0].kind} asked (round {r[0].round}): {r[0].subject}".rstrip(": "),
-            ),
-        )
-    if want("approval_answer"):
-        q = select(m.ApprovalAnswer, m.ApprovalAsk.ext_id).join(m.ApprovalAsk)
-        q = q.where(m.ApprovalAsk.client_id == client_id)
-        out += run(
-            q,
-            m.ApprovalAnswer.at,
-            lambda r: _entry("approval_answer", r[0].ext_id, r[0].at, f"{r[0].outcome} on {r[1]}"),
-        )
-    if want("invoice"):
-        q = select(m.Invoice).where(m.Invoice.client_id == client_id)
-        if before is not None:
-            q = q.where(m.Invoice.issued <= before.date())
-        rows = session.scalars(q.order_by(m.Invoice.issued.desc()).limit(take))
-        out += [
-            _entry(
-                "invoice",
-                i.ext_id,
-                datetime.combine(i.issued, time(0), tzinfo=UTC),
-                f"invoice {i.number}: {i.amount} {i.currency}, due {i.due}",
-                amount=str(i.amount),
-                due=i.due.isoformat(),
-            )
-            for i in rows
-        ]
-    if want("payment"):
-        q = select(m.Payment, m.Invoice).join(m.Invoice).where(m.Invoice.client_id == client_id)
-        out += run(
-            q,
-            m.Payment.at,
-            lambda r: _entry(
-                "payment",
-                r[0].ext_id,
-                r[0].at,
-                f"payment {r[0].amount} {r[1].currency} for {r[1].number}",
-                amount=str(r[0].amount),
-            ),
-        )
-    if want("concession"):
-        q = select(m.Concession).where(m.Concession.client_id == client_id)
-        out += run(
-            q,
-            m.Concession.at,
-            lambda r: _entry(
-                "concession",
-                r[0].ext_id,
-                r[0].at,
-                f"{r[0].kind.replace('_', ' ')} {'granted' if r[0].granted else 'asked'}",
-                value=str(r[0].value),
-            ),
-        )
-    if want("work"):
-        q = select(m.WorkLog).where(m.WorkLog.client_id == client_id)
-        out += run(
-            q,
-            m.WorkLog.at,
-            lambda r: _entry(
-                "work",
-                r[0].ext_id,
-                r[0].at,
-                f"{r[0].minutes} min{'' if r[0].billable else ' (not billable)'}",
-                minutes=r[0].minutes,
-            ),
-        )
-    if want("note"):
-        q = select(m.StaffNote).where(m.StaffNote.client_id == client_id)
-        out += run(
-            q,
-            m.StaffNote.at,
-            lambda r: _entry("note", r[0].ext_id, r[0].at, r[0].text[:120], feeling=r[0].feeling),
-        )
+    for kind, spec in KINDS.items():
+        if (wanted and kind not in wanted) or (channels and kind != "contact"):
+            continue
+        query = spec.query(client_id)
+        if kind == "contact" and channels:
+            query = query.where(m.Contact.channel.in_(channels))
+        if before is not None:  # invoices are dated by the day they were issued
+            query = query.where(spec.at <= before.date() if kind == "invoice" else spec.at < before)
+        out += [spec.build(row) for row in session.execute(query.order_by(spec.at.desc()).limit(take))]
     if before is not None:
         cut = before.isoformat()
         out = [e for e in out if e["at"] < cut]
     out.sort(key=lambda e: (e["at"], e["type"], e["id"]), reverse=True)
     return out[:take]
+
+
+def timeline_records(
+    session: Session, *, client_id: int, wanted: Mapping[str, Collection[str]]
+) -> dict[tuple[str, str], Entry]:
+    """Return the timeline entries of the client's records named by type → source ids (unknown ones left out)."""
+    out: dict[tuple[str, str], Entry] = {}
+    for kind, ids in wanted.items():
+        spec = KINDS.get(kind)
+        if spec is None or not ids:
+            continue
+        query = spec.query(client_id).where(spec.ext_id.in_(sorted(set(ids))))
+        for row in session.execute(query):
+            entry = spec.build(row)
+            out[(kind, entry["id"])] = entry
+    return out
 
 
 def day_end(day: date) -> datetime:

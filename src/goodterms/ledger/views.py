@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import find_client, overview_select
-from goodterms.ledger.timeline_page import day_end, timeline_entries
+from goodterms.ledger.timeline_page import day_end, timeline_entries, timeline_records
 
 SORTS = ("name", "contacts", "open_requests", "amount_due", "health")
 STATUSES = ("active", "paused", "ended")
@@ -351,3 +351,21 @@ def staff_notes(*, engine: Engine, ref: str) -> list[dict[str, Any]]:
         }
         for ext_id, at, text, feeling in rows
     ]
+
+
+def records_view(
+    *, engine: Engine, ref: str, wanted: Mapping[str, Collection[str]]
+) -> dict[tuple[str, str], Any]:
+    """Return the timeline entries of one client's records named by type → source ids (evidence to show)."""
+    return clients_records(engine=engine, wanted={ref: wanted})[ref]
+
+
+def clients_records(
+    *, engine: Engine, wanted: Mapping[str, Mapping[str, Collection[str]]]
+) -> dict[str, dict[tuple[str, str], Any]]:
+    """Return, for each client (source id), the timeline entries of its records named by type → source ids."""
+    with Session(engine) as session:
+        return {
+            ref: timeline_records(session, client_id=find_client(session, ref).id, wanted=records)
+            for ref, records in wanted.items()
+        }

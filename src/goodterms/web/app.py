@@ -166,8 +166,19 @@ def create_app(
         user = require(request)
         return {"email": user.email, "role": user.role, "sees_money": user.money, "language": user.language}
 
-    from goodterms.web import client, desk, followups, parting, portfolio, reply, settings_page, users
+    from goodterms.web import (
+        client,
+        desk,
+        followups,
+        parting,
+        portfolio,
+        reply,
+        settings_page,
+        today,
+        users,
+    )
 
+    app.include_router(today.router)
     app.include_router(portfolio.router)
     app.include_router(client.router)
     app.include_router(desk.router)

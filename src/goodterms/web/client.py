@@ -26,15 +26,18 @@ from goodterms.ledger.views import (
     approval_rounds,
     client_headline,
     contact_weeks,
+    records_view,
     staff_notes,
     timeline_view,
     waiting_split,
 )
 from goodterms.web import accounts
 from goodterms.web.accounts import User
-from goodterms.web.context import is_htmx, language, render, require, web
+from goodterms.web.context import formatter, is_htmx, language, render, require, web
+from goodterms.web.format import Formatter
 from goodterms.web.i18n import translations
 from goodterms.web.portfolio import health_band
+from goodterms.web.record_words import evidence_lines, with_words
 
 router = APIRouter()
 MONEY_TYPES = frozenset({"invoice", "payment", "concession"})
@@ -76,6 +79,10 @@ def client_data(
         for month in line["months"]:
             month["entries"] = [_hide_money(e) for e in month["entries"]]
         head["days_late"] = None
+    fmt = formatter(request, user)
+    gettext = translations(fmt.lang).gettext
+    entries = [e for month in line["months"] for e in month["entries"]]
+    with_words(entries, gettext, fmt)
     assessed = w.assessment.get() if w.assessment else None
     found = assessed.get(head["client"]["id"]) if assessed else None
     # Flag summaries, advice and the words for codes are given in the reader's language.
@@ -84,6 +91,15 @@ def client_data(
         found = (reword_client if user.money else client_without_money)(found, findings_language)
         found["advice"] = _with_answers(found)
         found["health_band"] = health_band(found.get("health"), assess_settings(w.gt))
+        _readable_evidence(
+            w.gt.engine,
+            ref,
+            found["flags"],
+            user,
+            lang=head["client"]["language"],
+            shown={e["anchor"] for e in entries},
+            fmt=fmt,
+        )
     return {
         "headline": head,
         "assessment": found,
@@ -100,6 +116,31 @@ def client_data(
         "filters": {"types": types, "channels": channels, "until": until.isoformat() if until else None},
         "older_link": _older_link(ref, types, channels, line["older"]),
     }
+
+
+def _readable_evidence(
+    engine: Any,
+    ref: str,
+    flags: list[dict[str, Any]],
+    user: User,
+    *,
+    lang: str,
+    shown: set[str],
+    fmt: Formatter,
+) -> None:
+    """Give each finding ``evidence_lines``: when (local), what (in words), the client's words, a link."""
+    wanted: dict[str, set[str]] = {}
+    for f in flags:
+        for e in f.get("evidence", []):
+            wanted.setdefault(str(e.get("type")), set()).add(str(e.get("id")))
+    records = records_view(engine=engine, ref=ref, wanted=wanted) if wanted else {}
+    if not user.money:
+        records = {k: _hide_money(dict(v)) for k, v in records.items()}
+    gettext = translations(fmt.lang).gettext
+    for f in flags:
+        f["evidence_lines"] = evidence_lines(
+            f.get("evidence", []), records, ref=ref, lang=lang, shown=shown, _=gettext, fmt=fmt
+        )
 
 
 def _with_answers(found: dict[str, Any]) -> list[dict[str, Any]]:

@@ -155,6 +155,16 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+def formatter(request: Request, user: User | None) -> Formatter:
+    """Return the reader's formatter: their language and calendar, the business's time zone from the ledger.
+
+    The ledger's business record wins over goodterms.toml (whose default is UTC): a desk in Bangkok shows
+    promised times as the client's e-mail gave them, in Bangkok time.
+    """
+    w = web(request)
+    return Formatter(language(request, user), w.gt.business().timezone, w.buddhist_era)
+
+
 def render(
     request: Request,
     template: str,
@@ -168,14 +178,13 @@ def render(
     w = web(request)
     lang = language(request, user)
     catalog = translations(lang)
-    tz = w.gt.settings.business.timezone
     context = {
         "_": catalog.gettext,
         "lang": lang,
         "languages": LANGUAGES,
         "language_names": LANGUAGE_NAMES,
         "user": user,
-        "fmt": Formatter(lang, tz, w.buddhist_era),
+        "fmt": formatter(request, user),
         "path": request.url.path,
         "query": request.url.query,
         **values,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -14,8 +15,8 @@ from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
 from goodterms.ledger.views import staff_notes, timeline_view
 from goodterms.web.accounts import User
-from goodterms.web.context import language, render, require, web
-from goodterms.web.format import Formatter, promise_label
+from goodterms.web.context import formatter, render, require, web
+from goodterms.web.format import promise_label
 from goodterms.web.i18n import translations
 
 router = APIRouter()
@@ -27,6 +28,7 @@ def desk_data(request: Request, user: User, limit: int) -> dict[str, Any]:
     from goodterms.desk.queue import open_queue
 
     now = datetime.now(UTC)
+    zone = ZoneInfo(web(request).gt.business().timezone)
     with Session(web(request).gt.engine) as session:
         items = open_queue(session=session, now=now, limit=limit)
         ids = {i.client_id for i in items}
@@ -43,12 +45,22 @@ def desk_data(request: Request, user: User, limit: int) -> dict[str, Any]:
     for item in items:
         row = item.to_json()
         row["client_ref"] = refs.get(item.client_id)
+        # The promise as the client read it: in the business's time zone, to the second.
+        row["promised_local"] = (
+            item.promised_at.astimezone(zone).replace(microsecond=0).isoformat() if item.promised_at else None
+        )
         rows.append(row)
     from goodterms.desk.health import sender_health
 
     sender = sender_health(web(request).gt.engine)  # e.g. the relay refused our login: rows wait
     held_up = sender if sender is not None and not sender["healthy"] else None
-    return {"now": now.isoformat(), "queue": rows, "not_sent": not_sent, "sender_problem": held_up}
+    return {
+        "now": now.isoformat(),
+        "timezone": zone.key,
+        "queue": rows,
+        "not_sent": not_sent,
+        "sender_problem": held_up,
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -62,9 +74,8 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 def desk_page(request: Request, limit: Limit = 100) -> HTMLResponse:
     user = require(request)
     data = desk_data(request, user, limit)
-    lang = language(request, user)
-    fmt = Formatter(lang, web(request).gt.settings.business.timezone)
-    gettext = translations(lang).gettext
+    fmt = formatter(request, user)
+    gettext = translations(fmt.lang).gettext
     now = datetime.fromisoformat(data["now"])
     for row in data["queue"]:
         promised = datetime.fromisoformat(row["promised_at"]) if row["promised_at"] else None

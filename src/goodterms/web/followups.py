@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from goodterms.ledger.db import session_scope
 from goodterms.web import accounts
 from goodterms.web.context import current_user, is_htmx, language, render, require, web
+from goodterms.web.today import forget_plan
 
 router = APIRouter()
 
@@ -85,6 +86,8 @@ def _send(request: Request) -> tuple[Any, dict[str, Any]]:
             engine=web(request).gt.engine, action="message.send", actor=user.email, detail=summary_error
         )
         raise HTTPException(status_code=502, detail=summary_error["error"]) from exc
+    finally:
+        forget_plan(request)  # the notices are recorded now: the day's page no longer lists them
     summary = {
         "queued": result.queued,
         "sent": result.sent,

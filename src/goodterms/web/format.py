@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_time_format
 from babel.numbers import format_currency
 
 from goodterms.web.i18n import BABEL_LOCALES
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(day: date, locale: str, buddhist_era: bool) -> str:
+    """Format a day in the locale's medium style (a page of a timeline repeats the same days)."""
+    text = format_date(day, format="medium", locale=locale)
+    return text.replace(str(day.year), str(day.year + 543)) if buddhist_era else text
+
+
+@lru_cache(maxsize=16)
+def _short_time_pattern(locale: str) -> str:
+    return str(get_time_format("short", locale=locale).pattern)
 
 
 @dataclass(frozen=True)
@@ -36,14 +49,21 @@ class Formatter:
             return ""
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         day = self.local(moment).date() if moment.tzinfo else moment.date()
-        text = format_date(day, format="medium", locale=self.locale)
-        if self.lang == "th" and self.buddhist_era:
-            text = text.replace(str(day.year), str(day.year + 543))
-        return text
+        return _medium_date(day, self.locale, self.lang == "th" and self.buddhist_era)
 
     def time(self, value: datetime) -> str:
         """Format a time of day in the business's timezone."""
-        return format_time(self.local(value), format="short", locale=self.locale)
+        local = self.local(value)
+        if _short_time_pattern(self.locale) == "HH:mm":  # every interface language today: no Babel per call
+            return f"{local.hour:02d}:{local.minute:02d}"
+        return format_time(local, format="short", locale=self.locale)
+
+    def moment(self, value: datetime | str) -> str:
+        """Format a moment as the local date and time of day (no seconds)."""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment.tzinfo is None:  # a naive time in the ledger is UTC
+            moment = moment.replace(tzinfo=UTC)
+        return f"{self.date(moment)} {self.time(moment)}"
 
     def money(self, amount: str | Decimal, currency: str) -> str:
         """Format an amount of money in the locale."""

@@ -109,6 +109,7 @@ PerPage = Annotated[int, Query(ge=1, le=200)]
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/portfolio", response_class=HTMLResponse, include_in_schema=False)
 def portfolio_page_html(
     request: Request,
     q: Q = "",
@@ -117,8 +118,13 @@ def portfolio_page_html(
     desc: bool = False,
     page: Page = 1,
     per_page: PerPage = 50,
-) -> HTMLResponse:
+) -> Response:
     user = require(request)
+    if request.url.path == "/" and not set(request.query_params) - {"lang"}:
+        # Home is the day's page; "/" with portfolio parameters (old links, saved views) stays the portfolio.
+        from goodterms.web.today import home_link
+
+        return RedirectResponse(home_link(request.query_params.get("lang")), status_code=303)
     pq = _query(q, status, sort, desc, page, per_page)
     data = portfolio_data(request, user, pq)
     for row in data["clients"]:

@@ -1,6 +1,7 @@
 """Time the web app: server time of the portfolio and client pages, then a bounded load on 127.0.0.1.
 
     .venv/bin/python bench/web.py [--clients 10000] [--big 50000] [--users 50] [--duration 60] [--db URL]
+                                  [--web-workers 4] [--refresh-while]
 
 Builds a ledger (``--clients`` clients with a few contacts, requests and invoices each, and one
 client with ``--big`` contacts), then:
@@ -210,7 +211,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def load(base: str, token: str, *, users: int, duration: float, clients: int) -> dict[str, Any]:
+async def load(bases: list[str], token: str, *, users: int, duration: float, clients: int) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     end = time.monotonic() + duration
@@ -221,7 +222,10 @@ async def load(base: str, token: str, *, users: int, duration: float, clients: i
         rng = random.Random(seed)
         limits = httpx.Limits(max_connections=1)
         async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=30
+            base_url=bases[seed % len(bases)],
+            headers={"Authorization": f"Bearer {token}"},
+            limits=limits,
+            timeout=30,
         ) as http:
             while time.monotonic() < end:
                 pick = rng.random()
@@ -253,6 +257,51 @@ async def load(base: str, token: str, *, users: int, duration: float, clients: i
     }
 
 
+def _start(cmd: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+
+
+def serve_and_load(args: argparse.Namespace, url: str, token: str) -> dict[str, Any]:
+    """Serve with ``--web-workers`` processes reading the stored assessments and put the users on them."""
+    out: dict[str, Any] = {"web_workers": args.web_workers, "refresh_while": args.refresh_while}
+    cli = [sys.executable, "-c", "from goodterms.cli import app; app()", "--db", url]
+    ports = [free_port() for _ in range(args.web_workers)]
+    servers = [_start([*cli, "serve", "--no-refresh", "--port", str(p)]) for p in ports]
+    refresher = None
+    try:
+        bases = [f"http://127.0.0.1:{p}" for p in ports]
+        t = time.perf_counter()
+        for base in bases:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            # The first read of a process (the very first stores everyone when nothing is stored yet).
+            httpx.get(f"{base}/api/portfolio", headers={"Authorization": f"Bearer {token}"}, timeout=600)
+        out["server_warmup_s"] = round(time.perf_counter() - t, 1)
+        if args.refresh_while:
+            loop = (
+                "import time\n"
+                "from goodterms.app import Goodterms\n"
+                "from goodterms.assess.store import refresh_all\n"
+                f"gt = Goodterms.open({url!r})\n"
+                "while True:\n"
+                "    t = time.perf_counter(); n = refresh_all(gt)\n"
+                "    print(f'refresh_all {n} clients {time.perf_counter() - t:.1f} s', flush=True)\n"
+            )
+            refresher = subprocess.Popen([sys.executable, "-c", loop], env={**os.environ})
+        out["load"] = asyncio.run(
+            load(bases, token, users=args.users, duration=args.duration, clients=args.clients)
+        )
+    finally:
+        for proc in [*servers, *([refresher] if refresher is not None else [])]:
+            proc.terminate()
+            proc.wait(timeout=60)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -262,6 +311,17 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=1,
+        help="web processes (`goodterms serve --no-refresh`, each on its own port) the users are spread over",
+    )
+    parser.add_argument(
+        "--refresh-while",
+        action="store_true",
+        help="re-assess the whole portfolio over and over in another process during the load (as workers do)",
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="gt-bench-web-")
     url = args.db or f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -277,37 +337,7 @@ def main() -> None:
     }
     result["server_time"] = asyncio.run(server_times(gt, token, args.clients))
     if args.duration > 0:
-        port = free_port()
-        cmd = [
-            sys.executable,
-            "-c",
-            "from goodterms.cli import app; app()",
-            "--db",
-            url,
-            "serve",
-            "--port",
-            str(port),
-        ]
-        server = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ}
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            t = time.perf_counter()
-            httpx.get(f"{base}/api/portfolio", headers={"Authorization": f"Bearer {token}"}, timeout=600)
-            result["server_warmup_s"] = round(time.perf_counter() - t, 1)
-            result["load"] = asyncio.run(
-                load(base, token, users=args.users, duration=args.duration, clients=args.clients)
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        result.update(serve_and_load(args, url, token))
     result["cpu_count"] = os.cpu_count()
     print(json.dumps(result, indent=2, ensure_ascii=False))
 

@@ -57,9 +57,12 @@ def test_every_page_fits_the_screen_and_passes_axe(
     with browser_page(browser, server, size) as page:
         page.goto(f"/login?lang={lang}")
         check_page(page, lang, f"look-{size}-01-login")
-        sign_in(page, lang)
-        expect(page.get_by_role("heading", level=1)).to_have_text(_("Portfolio"))
+        sign_in(page, lang)  # lands on the day's page
         nav = page.get_by_role("navigation", name=_("Main"))
+        expect(nav.get_by_role("link", name=_("Today"))).to_have_attribute("aria-current", "page")
+        check_page(page, lang, f"look-{size}-02a-today", full=True)
+        nav.get_by_role("link", name=_("Portfolio")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(_("Portfolio"))
         expect(nav.get_by_role("link", name=_("Portfolio"))).to_have_attribute("aria-current", "page")
         check_page(page, lang, f"look-{size}-02-portfolio", full=True)
 

@@ -283,13 +283,13 @@ def serve_and_load(args: argparse.Namespace, url: str, token: str) -> dict[str, 
         out["server_warmup_s"] = round(time.perf_counter() - t, 1)
         if args.refresh_while:
             loop = (
-                "import time\n"
+                "import sys, time\n"
                 "from goodterms.app import Goodterms\n"
                 "from goodterms.assess.store import refresh_all\n"
                 f"gt = Goodterms.open({url!r})\n"
                 "while True:\n"
                 "    t = time.perf_counter(); n = refresh_all(gt)\n"
-                "    print(f'refresh_all {n} clients {time.perf_counter() - t:.1f} s', flush=True)\n"
+                "    print(f'refresh_all {n} clients {time.perf_counter() - t:.1f} s', file=sys.stderr, flush=True)\n"
             )
             refresher = subprocess.Popen([sys.executable, "-c", loop], env={**os.environ})
         out["load"] = asyncio.run(

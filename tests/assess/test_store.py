@@ -304,3 +304,45 @@ def test_the_refresher_of_a_web_app_served_alone_brings_a_change_made_elsewhere_
     assert not stale_ids(gt)
     after = stored(gt)
     assert after["h1"]["flags"] and after["h1"] != before["h1"]
+
+
+def test_a_process_started_before_the_owner_changed_settings_refreshes_with_the_new_ones(
+    gt: Goodterms, db_url: str
+) -> None:
+    """A worker or a second web process must not store scores made with settings no longer in force."""
+    from goodterms.web.settings_store import save_assess
+
+    other = Goodterms.open(db_url)  # started before the change (its settings read at start)
+    try:
+        store.refresh_all(gt)
+        save_assess(gt=gt, form={"trend_months": "3"})
+        store.refresh_all(gt)
+        new_key = store.basis_key(gt)
+        import_event_dicts(gt.engine, messages("h1", "threat", "Pay back everything or you will regret it."))
+        store.refresh_stale(other)
+        with gt.engine.connect() as conn:
+            keys = set(conn.scalars(select(m.StoredAssessment.settings_key)))
+        assert keys == {new_key}
+        assert other.settings.assess.trend_months == 3
+    finally:
+        other.engine.dispose()
+
+
+def test_a_stale_mark_id_is_never_handed_out_twice_on_sqlite(gt: Goodterms) -> None:
+    """A refresh deletes the mark ids it read; a reused id would delete another client's later mark."""
+    if gt.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL sequences never reuse ids")
+    with gt.engine.connect() as conn:
+        ddl = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'assessment_stale'"
+        ).scalar_one()
+    assert "AUTOINCREMENT" in ddl
+    store.refresh_all(gt)
+    import_event_dicts(gt.engine, messages("h1", "threat", "Pay back everything or you will regret it."))
+    with gt.engine.connect() as conn:
+        first = conn.scalar(select(func.max(m.AssessmentStale.id)))
+    store.refresh_stale(gt)  # deletes that mark
+    import_event_dicts(gt.engine, messages("h2", "threat", "Pay back everything or you will regret it."))
+    with gt.engine.connect() as conn:
+        second = conn.scalar(select(func.min(m.AssessmentStale.id)))
+    assert first is not None and second is not None and second > first

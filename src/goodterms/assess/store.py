@@ -94,6 +94,14 @@ def basis_key(app: Goodterms) -> str:
     return hashlib.sha256(f"{settings_key(assess_settings(app))}|{business}".encode()).hexdigest()[:32]
 
 
+def _current_key(app: Goodterms) -> str:
+    """Take up the assessment settings saved in the database (the owner may have changed them in another
+    process since this one started) and return the key of what scores depend on. Every refresh starts
+    here, so a worker or a second web process never stores scores made with settings no longer in force."""
+    app.apply_stored_settings()
+    return basis_key(app)
+
+
 def _stale_marks(conn: Connection, client_id: int | None = None) -> dict[int, list[int]]:
     """Return the stale marks: client id -> the ids of its mark rows (of one client, or everyone's)."""
     query = select(_STALE.c.client_id, _STALE.c.id)
@@ -141,7 +149,7 @@ def assess_and_store(app: Goodterms, client: str | None = None) -> AssessResult:
 
 
 def _refresh_one(app: Goodterms, client_id: int) -> AssessResult | None:
-    key = basis_key(app)
+    key = _current_key(app)
     with app.engine.connect() as conn:
         cleared = [mark for marks in _stale_marks(conn, client_id).values() for mark in marks]
         ext_id = conn.scalar(select(m.Client.ext_id).where(m.Client.id == client_id))
@@ -167,7 +175,7 @@ def refresh_stale(app: Goodterms) -> int:
     With nothing stored yet, stored under other settings, or more than ``STALE_SHARE`` of the clients
     stale (a large import), everyone is refreshed at once instead (``refresh_all``).
     """
-    key = basis_key(app)
+    key = _current_key(app)
     with app.engine.connect() as conn:
         stale = _stale_marks(conn)
         if not stale:
@@ -197,7 +205,7 @@ def refresh_all(app: Goodterms) -> int:
 
 
 def _refresh_all(app: Goodterms) -> AssessResult:
-    key = basis_key(app)
+    key = _current_key(app)
     with app.engine.connect() as conn:
         stale = _stale_marks(conn)
     basis = datetime.now(UTC)

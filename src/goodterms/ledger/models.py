@@ -533,6 +533,9 @@ class AssessmentStale(Base):
     """
 
     __tablename__ = "assessment_stale"
+    # AUTOINCREMENT on SQLite: a deleted top id is never handed out again, so a refresh that deletes the
+    # ids it read can never delete a later mark of another client that got the same id.
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     marked_at: Mapped[datetime]

@@ -45,6 +45,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assessment_stale")),
+        sqlite_autoincrement=True,  # ids never reused: a refresh deletes exactly the marks it read
     )
     op.create_index(op.f("ix_assessment_stale_client_id"), "assessment_stale", ["client_id"])
     op.create_table(

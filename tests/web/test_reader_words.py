@@ -256,3 +256,24 @@ def test_the_desk_submit_table_shows_the_promise_in_the_businesss_time(db_url: s
     assert "promised (Asia/Bangkok)" in out.stdout
     assert re.search(r"\b2026-03-02 1[0-7]:\d\d\b", out.stdout), out.stdout  # within office hours, local
     assert not re.search(r"\d\d:\d\d:\d\d", out.stdout)  # no seconds, no microseconds
+
+
+def test_the_desk_parting_users_and_audit_pages_speak_the_readers_words(
+    demo: Goodterms, tmp_path: Path
+) -> None:
+    """The pages a manager works in besides the portfolio: no internal code in any reader's language.
+
+    /settings is not walked yet: its table of assessment thresholds still names each setting by its
+    goodterms.toml key with an English description (issue 15 keeps this open)."""
+    owner = _owner(demo, tmp_path)
+    assessed = DemoEndCache(demo).get() or {}
+    let_go = next(c for c in assessed.values() if c["verdict"] == "let_go")
+    leaks: dict[tuple[str, str], list[str]] = {}
+    for lang in READERS:
+        for path in ("/desk", f"/clients/{let_go['id']}/parting", "/users", "/audit"):
+            answer = owner.get(path, params={"lang": lang})
+            assert answer.status_code == 200, (path, answer.status_code)
+            found = codes_in(visible(html.unescape(answer.text), lang), lang)
+            if found:
+                leaks[(lang, path)] = found
+    assert not leaks, {k: sorted(set(v))[:8] for k, v in leaks.items()}

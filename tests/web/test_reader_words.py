@@ -263,17 +263,33 @@ def test_the_desk_parting_users_and_audit_pages_speak_the_readers_words(
 ) -> None:
     """The pages a manager works in besides the portfolio: no internal code in any reader's language.
 
-    /settings is not walked yet: its table of assessment thresholds still names each setting by its
-    goodterms.toml key with an English description (issue 15 keeps this open)."""
+    /settings included: each assessment threshold is named in the reader's words, its boxes by severity,
+    warning sign or channel, never by its goodterms.toml key (issue 15)."""
     owner = _owner(demo, tmp_path)
     assessed = DemoEndCache(demo).get() or {}
     let_go = next(c for c in assessed.values() if c["verdict"] == "let_go")
     leaks: dict[tuple[str, str], list[str]] = {}
     for lang in READERS:
-        for path in ("/desk", f"/clients/{let_go['id']}/parting", "/users", "/audit"):
+        for path in ("/desk", f"/clients/{let_go['id']}/parting", "/users", "/audit", "/settings"):
             answer = owner.get(path, params={"lang": lang})
             assert answer.status_code == 200, (path, answer.status_code)
-            found = codes_in(visible(html.unescape(answer.text), lang), lang)
+            seen = visible(html.unescape(answer.text), lang)
+            # The client templates on /settings are shown as their source, so an owner can copy them into
+            # an override: their {{ placeholders }} and {% tags %} are the words an owner writes them in.
+            found = codes_in(re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", seen), lang)
             if found:
                 leaks[(lang, path)] = found
     assert not leaks, {k: sorted(set(v))[:8] for k, v in leaks.items()}
+
+
+def test_every_assessment_setting_has_a_label_in_each_language() -> None:
+    """Each threshold on /settings is named in Thai, Estonian and English words, not by its key."""
+    from goodterms.assess.config import AssessSettings
+    from goodterms.web.setting_words import LABELS
+    from goodterms.web.settings_page import ADVANCED
+
+    shown = [n for n in AssessSettings.model_fields if n not in ADVANCED]
+    assert sorted(LABELS) == sorted(shown)
+    for name in shown:
+        assert set(LABELS[name]) == {"en", "th", "et"}, name
+        assert all(w and "_" not in w for w in LABELS[name].values()), name

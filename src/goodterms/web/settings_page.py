@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from goodterms.web import accounts, settings_store, template_store
+from goodterms.web import accounts, setting_words, settings_store, template_store
 from goodterms.web.accounts import User
 from goodterms.web.context import is_htmx, language, render, require, web
 from goodterms.web.i18n import translations
@@ -64,9 +64,22 @@ def settings_data(request: Request) -> dict[str, Any]:
     }
 
 
+def assess_words(assess: list[dict[str, Any]], lang: str) -> dict[str, str]:
+    """Return the reader's words for each assessment setting and each of its boxes (box name → words)."""
+    words: dict[str, str] = {}
+    for row in assess:
+        words[row["name"]] = setting_words.label(row["name"], lang)
+        for box in row["boxes"]:
+            if "." in box:
+                words[box] = setting_words.part(row["name"], box.split(".", 1)[1], lang)
+    return words
+
+
 def _values(request: Request, user: User, **extra: Any) -> dict[str, Any]:
+    data = settings_data(request)
     return {
-        "data": settings_data(request),
+        "data": data,
+        "assess_words": assess_words(data["assess"], language(request, user)),
         "can_edit": user.role == "owner",
         "errors": {},
         "saved": None,

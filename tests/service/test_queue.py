@@ -17,7 +17,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -119,16 +119,51 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-def _wait(condition: object, what: str, procs: list[subprocess.Popen[bytes] | None], logs: str = "") -> None:
+def _telling(workers: list[Worker], db_url: str | None = None) -> Callable[[], str]:
+    """Return what to show when a wait fails: the workers' lines that are not routine job traffic (the
+    assessment jobs, warnings, errors), read at the time of the failure, and the queue's assessment jobs."""
+
+    def tell() -> str:
+        lines = []
+        for w in workers:
+            said = w.log(tail=None).splitlines()
+            lines += [f"worker {w.index}: {line[:600]}" for line in said if '"level": "info"' not in line]
+            done = [line for line in said if "goodterms:assess" in line and "ended with status" in line]
+            lines += [f"worker {w.index}: {line[:300]}" for line in done[-5:]]
+        jobs = ""
+        if db_url is not None:
+            gt = Goodterms.open(db_url)
+            try:
+                with gt.engine.connect() as conn:
+                    rows = conn.execute(
+                        text(
+                            "SELECT id, task_name, status, lock, queueing_lock, attempts, scheduled_at "
+                            "FROM procrastinate_jobs WHERE task_name LIKE 'goodterms:assess%' ORDER BY id"
+                        )
+                    ).all()
+                jobs = "\n".join(str(tuple(r)) for r in rows)
+            finally:
+                gt.engine.dispose()
+        return "\n".join(lines[-120:]) + "\nassessment jobs:\n" + jobs
+
+    return tell
+
+
+def _wait(
+    condition: object,
+    what: str,
+    procs: list[subprocess.Popen[bytes] | None],
+    tell: Callable[[], str] = lambda: "",
+) -> None:
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
         if callable(condition) and condition():
             return
         for proc in procs:
             if proc is not None and proc.poll() is not None:
-                pytest.fail(f"a process ended ({proc.returncode}) while waiting for {what}:\n{logs}")
+                pytest.fail(f"a process ended ({proc.returncode}) while waiting for {what}:\n{tell()}")
         time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}\n{logs}")
+    pytest.fail(f"timed out waiting for {what}\n{tell()}")
 
 
 @pytest.fixture
@@ -201,7 +236,7 @@ def test_two_intakes_and_three_workers_acknowledge_each_request_once_through_kil
     for t in pumps:
         t.start()
     # Mid-burst: kill one worker and one intake without warning, then start them again.
-    _wait(lambda: len(handler.messages) >= 40, "the first acknowledgements", [], workers[0].log())
+    _wait(lambda: len(handler.messages) >= 40, "the first acknowledgements", [], _telling(workers))
     assert workers[0].proc is not None and intakes[1].proc is not None
     workers[0].proc.send_signal(signal.SIGKILL)
     intakes[1].proc.send_signal(signal.SIGKILL)
@@ -215,7 +250,7 @@ def test_two_intakes_and_three_workers_acknowledge_each_request_once_through_kil
     assert not errors, errors
 
     ids = {str(msg["Message-ID"]) for msg in requests}
-    logs = "\n".join(w.log() for w in workers)
+    logs = _telling(workers, intakes[0].db_url)
 
     def acked() -> set[str]:
         return {str(a["In-Reply-To"]) for a in list(handler.messages) if a["In-Reply-To"]} & ids

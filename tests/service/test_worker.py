@@ -222,3 +222,67 @@ def test_a_database_that_refuses_the_queue_tables_gets_one_line_not_a_traceback(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: the job queue's database could not be used: ")
     assert "read-only transaction" in lines[0]
+
+
+@on_postgres
+def test_a_stalled_round_beside_its_queued_next_round_is_closed_and_other_stalled_jobs_go_back(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A worker died during a follow-up round and a delivery; the next follow-up round is queued
+    already. ``retry_stalled`` puts the delivery back and closes the stalled round (putting it back
+    beside the queued one is refused by the database: procrastinate issue #1446)."""
+    from goodterms.service.queue import ensure_schema, make_app, retry_stalled
+
+    gt = Goodterms.open(db_url, str(tmp_path / "none.toml"))
+    ensure_schema(gt.engine)
+    queue_app = make_app(gt.engine)
+
+    async def scene() -> tuple[int, dict[str, str]]:
+        async with queue_app.open_async():
+            manager = queue_app.job_manager
+            dead = await manager.register_worker()
+            rounds = queue_app.configure_task("goodterms:followups")
+            await rounds.defer_async(timestamp=1)
+            stalled_round = await manager.fetch_job(queues=["slow"], worker_id=dead)
+            await queue_app.configure_task("goodterms:deliver").defer_async(outbox_id=7)
+            stalled_delivery = await manager.fetch_job(queues=["fast"], worker_id=dead)
+            await rounds.defer_async(timestamp=2)  # the next round, queued while the first was under way
+            assert stalled_round is not None and stalled_delivery is not None
+            with gt.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' WHERE id = :w"
+                    ),
+                    {"w": dead},
+                )
+            context = JobContext(
+                app=queue_app,
+                job=None,
+                start_timestamp=0.0,
+                abort_reason=lambda: None,
+                additional_context={"stalled_after_s": 30.0},
+            )
+            put_back = await retry_stalled(context, timestamp=0)
+        with gt.engine.connect() as conn:
+            rows = conn.execute(text("SELECT task_name, args, status FROM procrastinate_jobs ORDER BY id"))
+            states = {f"{r[0]} {sorted(r[1].items())}": str(r[2]) for r in rows}
+        return put_back, states
+
+    put_back, states = asyncio.run(scene())
+    assert put_back == 1
+    assert states == {
+        "goodterms:followups [('timestamp', 1)]": "failed",
+        "goodterms:deliver [('outbox_id', 7)]": "todo",
+        "goodterms:followups [('timestamp', 2)]": "todo",
+    }
+    gt.engine.dispose()
+
+
+def test_no_job_with_a_queueing_lock_is_retried_by_procrastinate() -> None:
+    """A retried job goes back to "todo" beside the round already queued under its queueing lock,
+    which the database refuses and which stops the worker; such rounds wait for their next turn."""
+    from goodterms.service.queue import _blueprint
+
+    tasks = _blueprint().tasks.values()
+    assert [t.name for t in tasks if t.queueing_lock is not None and t.retry_strategy is not None] == []
+    assert [t.name for t in tasks if t.retry_strategy is not None] == ["deliver"]

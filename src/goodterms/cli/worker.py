@@ -82,4 +82,8 @@ def worker(
         run_worker(gt, relay_at, queues=chosen, concurrency=concurrency, heartbeat_s=heartbeat)
     except (SQLAlchemyError, PsycopgError, ConnectorException) as exc:  # the database refused or went away
         reason = str(getattr(exc, "orig", None) or exc.__cause__ or exc).strip().splitlines()
-        fail(f"the job queue's database could not be used: {reason[0] if reason else type(exc).__name__}")
+        said = reason[0] if reason else type(exc).__name__
+        constraint = getattr(exc, "constraint_name", None)  # procrastinate's UniqueViolation
+        fail(
+            f"the job queue's database could not be used: {said}" + (f" ({constraint})" if constraint else "")
+        )

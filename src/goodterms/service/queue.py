@@ -147,14 +147,30 @@ def poll_mailboxes(context: JobContext, timestamp: int) -> list[str]:
 
 
 async def retry_stalled(context: JobContext, timestamp: int) -> int:
-    """Put back the jobs of workers whose heartbeat stopped (killed, machine gone); return how many."""
+    """Put back the jobs of workers whose heartbeat stopped (killed, machine gone); return how many.
+
+    A stalled periodic round whose next round is already queued (the same queueing lock) is closed
+    as failed instead: the queued round does the same work, and the database keeps one such job
+    waiting (procrastinate issue #1446).
+    """
     manager = context.app.job_manager
     seconds = float(context.additional_context.get("stalled_after_s", 30.0))
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=seconds))
+    put_back = 0
     for job in stalled:
+        try:
+            await manager.retry_job(job)
+        except procrastinate.exceptions.UniqueViolation:
+            log.warning(
+                "job %s (%s) was left by a worker that stopped; its next round is queued already",
+                job.id,
+                job.task_name,
+            )
+            await manager.finish_job(job, status=procrastinate.jobs.Status.FAILED, delete_job=False)
+            continue
         log.warning("job %s (%s) was left by a worker that stopped; it is done again", job.id, job.task_name)
-        await manager.retry_job(job)
-    return len(stalled)
+        put_back += 1
+    return put_back
 
 
 def _blueprint() -> procrastinate.Blueprint:
@@ -163,16 +179,20 @@ def _blueprint() -> procrastinate.Blueprint:
     bp.task(name="deliver", queue=FAST, retry=RETRY, pass_context=True)(deliver)
     periodic: list[tuple[str, Any, dict[str, Any]]] = [
         ("* * * * * */30", deliver_unsent, {"queue": FAST}),
-        ("* * * * * */30", followups, {"queue": SLOW, "lock": "followups", "retry": RETRY}),
+        ("* * * * * */30", followups, {"queue": SLOW, "lock": "followups"}),
         ("*/10 * * * *", tone, {"queue": SLOW, "lock": "tone"}),
         # Stored assessments: one refresh at a time (lock "assess"), on the slow queue so that a
         # whole-portfolio refresh never delays an acknowledgement.
-        ("* * * * * */15", assess_changed, {"queue": SLOW, "lock": "assess", "retry": RETRY}),
+        ("* * * * * */15", assess_changed, {"queue": SLOW, "lock": "assess"}),
         ("*/15 * * * *", assess_all, {"queue": SLOW, "lock": "assess"}),
         ("* * * * * */30", poll_mailboxes, {"queue": FAST}),
         ("* * * * * */15", retry_stalled, {"queue": FAST}),
     ]
     bp.task(name="poll_mailbox", queue=FAST, pass_context=True)(poll_mailbox)
+    # A periodic round is never retried: the next round does the same work. A retry would put the
+    # failed round back as "todo" beside the round already queued under its queueing lock, which the
+    # database refuses (and the worker would stop), and a retry waiting out its backoff would hold
+    # back every later job under its lock (procrastinate runs one lock's jobs in order).
     for cron, func, options in periodic:
         name = func.__name__
         task = bp.task(name=name, queueing_lock=name, pass_context=True, **options)(func)

@@ -18,8 +18,8 @@ slow work never delays an acknowledgement.
   2, 4, 8, ... s (``RETRY``); the periodic sweep sends whatever is still unsent after that.
 * **A worker killed mid-job.** Its heartbeat stops; ``retry_stalled`` (every 15 s, any worker)
   puts its jobs back to be done again. The outbox makes their effect happen once: a row is marked
-  sent right after the relay took it (at worst the one row in flight goes twice, with the same
-  Message-ID).
+  sent right after the relay took it (at worst the rows in flight, one per job the worker ran at
+  once, go twice, each with the same Message-ID).
 
 Adding a job is a function in ``service.jobs``, a function here that calls it and a line in
 ``_blueprint``. The stored assessments are refreshed by two periodic entries on ``SLOW`` under the

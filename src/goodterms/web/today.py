@@ -206,9 +206,9 @@ def _waiting(request: Request, day: date, assessed: Mapping[str, Any] | None) ->
 
     gt = web(request).gt
     auto = {f"payment:{level.name}" for level in gt.settings.followup.levels if level.send == "auto"}
-    flags = flag_codes(list(assessed.values())) if assessed is not None else None
 
-    def compute() -> list[Any]:
+    def compute() -> list[Any]:  # the flags of every client are read only when a plan is made
+        flags = flag_codes(list(assessed.values())) if assessed is not None else None
         return [i for i in plan(app=gt, as_of=day, flags=flags) if i.notice.rule not in auto]
 
     return plan_keeper(request).get(day, compute)

@@ -24,6 +24,7 @@ SESSION_COOKIE = "gt_session"
 LANG_COOKIE = "gt_lang"
 ROLE_RANK = {"staff": 0, "manager": 1, "owner": 2}
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 class StoredAssessments:
@@ -42,7 +43,7 @@ class StoredAssessments:
         self._generation = 0
         self._value: dict[str, dict[str, Any]] | None = None
         self._lock = threading.Lock()
-        self._derived_of: dict[str, dict[str, Any]] | None = None
+        self._derived_of: object = None
         self._derived: dict[str, Any] = {}
 
     def get(self) -> dict[str, dict[str, Any]] | None:
@@ -63,9 +64,7 @@ class StoredAssessments:
                 self._generation = generation
             return self._value
 
-    def derived(
-        self, value: dict[str, dict[str, Any]], name: str, make: Callable[[dict[str, dict[str, Any]]], T]
-    ) -> T:
+    def derived(self, value: V, name: str, make: Callable[[V], T]) -> T:
         """Return ``make(value)`` for ``value``, a result of ``get``, made once per read that changed something.
 
         ``get`` hands out a new dict whenever a stored assessment changed, so what is made from the

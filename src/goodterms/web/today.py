@@ -235,12 +235,8 @@ def _followups(
     return {"count": len(waiting), "shown": len(items), "entries": items, "link": "/followups"}
 
 
-def _ours(
-    w: Web, assessed: Mapping[str, Any] | None, fmt: Formatter, _: Gettext, limit: int
-) -> dict[str, Any] | None:
-    """Return our own lateness: each client's slow_response finding, the worst first, with readable evidence."""
-    if assessed is None:
-        return None
+def _slow(assessed: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Return every client's slow_response finding (client, finding), the worst first."""
     found = [
         (client, f)
         for client in assessed.values()
@@ -254,6 +250,16 @@ def _ours(
             str(cf[0].get("id")),
         )
     )
+    return found
+
+
+def _ours(
+    w: Web, assessed: Mapping[str, Any] | None, fmt: Formatter, _: Gettext, limit: int
+) -> dict[str, Any] | None:
+    """Return our own lateness: each client's slow_response finding, the worst first, with readable evidence."""
+    if assessed is None:
+        return None
+    found = w.assessment.derived(assessed, "slow_response", _slow) if w.assessment else _slow(assessed)
     shown = found[: min(limit, OURS_SHOWN)]
     wanted: dict[str, dict[str, set[str]]] = {}
     for client, f in shown:

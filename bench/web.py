@@ -1,7 +1,7 @@
 """Time the web app: server time of the portfolio and client pages, then a bounded load on 127.0.0.1.
 
     .venv/bin/python bench/web.py [--clients 10000] [--big 50000] [--users 50] [--duration 60] [--db URL]
-                                  [--web-workers 4] [--refresh-while]
+                                  [--web-workers 4] [--think 1.0] [--refresh-while]
 
 Builds a ledger (``--clients`` clients with a few contacts, requests and invoices each, and one
 client with ``--big`` contacts), then:
@@ -11,7 +11,9 @@ client with ``--big`` contacts), then:
    page and JSON twin; p50/p95 per page;
 2. a bounded load: ``goodterms serve`` in a subprocess on 127.0.0.1, ``--users`` concurrent
    users (bearer token) for ``--duration`` seconds over portfolio, today, client and desk pages;
-   requests, p50/p95 latency and the error count.
+   requests, p50/p95 latency and the error count. Twice: first with no pause between pages (``load``,
+   the stress figure: closed loop, zero think time), then with each user pausing ``--think`` seconds
+   (0.5-1.5x at random) between pages as a person reading would (``load_think``; ``--think 0`` skips it).
 
 Prints one JSON object. The assessment's first (cold) run over the whole portfolio is timed
 separately: it is the first read that stores the assessment (``StoredAssessments``).
@@ -211,7 +213,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def load(bases: list[str], token: str, *, users: int, duration: float, clients: int) -> dict[str, Any]:
+async def load(
+    bases: list[str], token: str, *, users: int, duration: float, clients: int, think: float = 0.0
+) -> dict[str, Any]:
+    """Put ``users`` on the servers for ``duration`` seconds; each pauses ``think`` seconds (0.5–1.5×, at
+    random) between pages like a person reading, or none at all (``think`` 0: the stress figure)."""
     latencies: list[float] = []
     errors = 0
     end = time.monotonic() + duration
@@ -243,12 +249,15 @@ async def load(bases: list[str], token: str, *, users: int, duration: float, cli
                 except httpx.HTTPError:
                     errors += 1
                 latencies.append(time.perf_counter() - t)
+                if think > 0:
+                    await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
     started = time.monotonic()
     await asyncio.gather(*(user(i) for i in range(users)))
     took = time.monotonic() - started
     return {
         "users": users,
+        "think_s": think,
         "duration_s": round(took, 1),
         "requests": len(latencies),
         "requests_per_s": round(len(latencies) / took, 1),
@@ -292,9 +301,20 @@ def serve_and_load(args: argparse.Namespace, url: str, token: str) -> dict[str, 
                 "    print(f'refresh_all {n} clients {time.perf_counter() - t:.1f} s', file=sys.stderr, flush=True)\n"
             )
             refresher = subprocess.Popen([sys.executable, "-c", loop], env={**os.environ})
-        out["load"] = asyncio.run(
+        out["load"] = asyncio.run(  # the stress figure: no pause between pages
             load(bases, token, users=args.users, duration=args.duration, clients=args.clients)
         )
+        if args.think > 0:  # people reading each page before the next
+            out["load_think"] = asyncio.run(
+                load(
+                    bases,
+                    token,
+                    users=args.users,
+                    duration=args.duration,
+                    clients=args.clients,
+                    think=args.think,
+                )
+            )
     finally:
         for proc in [*servers, *([refresher] if refresher is not None else [])]:
             proc.terminate()
@@ -318,11 +338,19 @@ def main() -> None:
         help="web processes (`goodterms serve --no-refresh`, each on its own port) the users are spread over",
     )
     parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="after the zero-think load, a second one in which each user pauses this many seconds"
+        " (0.5-1.5x at random) between pages; 0 skips it",
+    )
+    parser.add_argument(
         "--refresh-while",
         action="store_true",
         help="re-assess the whole portfolio over and over in another process during the load (as workers do)",
     )
     args = parser.parse_args()
+    load_before = [round(x, 2) for x in os.getloadavg()]  # others' work on this machine (2 cores, shared)
     folder = tempfile.mkdtemp(prefix="gt-bench-web-")
     url = args.db or f"sqlite:///{Path(folder) / 'bench.db'}"
     gt = Goodterms.open(url)
@@ -339,6 +367,7 @@ def main() -> None:
     if args.duration > 0:
         result.update(serve_and_load(args, url, token))
     result["cpu_count"] = os.cpu_count()
+    result["load_average_before_after"] = [load_before, [round(x, 2) for x in os.getloadavg()]]
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

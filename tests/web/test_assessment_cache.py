@@ -106,3 +106,33 @@ def test_two_web_apps_on_one_database_show_the_same_assessment(
     assert after != before and after == first.get("/api/clients/c1").json()["assessment"]
     assert portfolio(first) == portfolio(second)
     assert store.read_client(gt, "c1") is not None
+
+
+def test_the_portfolio_order_and_tally_follow_a_stored_change_and_the_ledger_at_once(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    """What a web process keeps per read of the stored assessments (the health order, the verdict tally)
+    is made again as soon as one assessment changes, and a client added to the ledger shows at once."""
+    first, second = signed_in("staff"), signed_in("owner")
+
+    def expected() -> tuple[list[str], dict[str, int]]:
+        _, stored = store.read_changed(gt)
+        rank = {v: i for i, v in enumerate(("let_go", "renegotiate", "set_boundaries", "keep"))}
+        order = sorted(stored, key=lambda k: (stored[k]["health"], rank[stored[k]["verdict"]], k))
+        tally = {v: sum(1 for c in stored.values() if c["verdict"] == v) for v in rank}
+        return order, tally
+
+    def shown(http: TestClient) -> tuple[list[str], dict[str, int]]:
+        page = http.get("/api/portfolio", params={"per_page": 200}).json()
+        return [c["id"] for c in page["clients"]], page["verdicts"]
+
+    assert shown(second) == expected()  # the order and tally are now kept by the second app
+    before = expected()
+    for n in range(6):
+        response = first.post(f"/api/contacts/c1-k{n}/mark", data={"rude": "true"}, headers=SAME_ORIGIN)
+        assert response.status_code == 200, response.text
+    assert expected() != before  # the marks moved c1 (else this test shows nothing)
+    assert shown(second) == expected()
+    import_event_dicts(gt.engine, [client("c9", name="Newcomer Ltd")])  # in the ledger, not assessed yet
+    order, _tally = shown(second)
+    assert order == [*expected()[0], "c9"]  # the unassessed last

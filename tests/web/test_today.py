@@ -173,3 +173,26 @@ def test_the_days_plan_is_kept_shown_while_planned_anew_and_forgotten_after_send
     keeper.forget()  # notices were sent
     assert keeper.get(monday, lambda: ["after sending"]) == ["after sending"]
     assert keeper.get(tuesday, lambda: ["a new day"]) == ["a new day"]
+
+
+def test_a_kept_plan_is_shown_without_reading_every_clients_flags(
+    day: Goodterms, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the flags of every client (10,000 of them in a large ledger) is part of making a plan, not
+    of showing the kept one on each request; the plan still gets the flags when it is made."""
+    from goodterms.handling import assessment
+
+    calls: list[int] = []
+    real = assessment.flag_codes
+
+    def counted(entries: Any) -> dict[str, frozenset[str]]:
+        calls.append(len(entries or []))
+        return real(entries)
+
+    monkeypatch.setattr(assessment, "flag_codes", counted)
+    owner = _owner(day, tmp_path)
+    first = owner.get("/api/today").json()
+    assert calls and calls[0] > 0  # the day's first plan read the flags
+    for _ in range(3):
+        assert owner.get("/api/today").json()["followups"] == first["followups"]
+    assert len(calls) == 1  # the kept plan was shown three times without reading them again

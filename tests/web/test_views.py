@@ -203,6 +203,13 @@ def test_portfolio_amount_due_is_what_is_left_to_pay(engine: Engine) -> None:
     import_event_dicts(engine, events)
     data = portfolio_page(engine=engine, query=PortfolioQuery(sort="amount_due", desc=True))
     assert [(c["id"], c["amount_due"]) for c in data["clients"]] == [("a", "60.25"), ("b", "0.00")]
+    # A page sorted by health counts only its own clients' records, and counts them the same.
+    for health in ({"a": 1, "b": 0}, {"b": 5}):
+        one = portfolio_page(engine=engine, query=PortfolioQuery(sort="health", per_page=1), health=health)
+        assert one["clients"] == [c for c in data["clients"] if c["id"] == "b"] and one["total"] == 2
+        two = portfolio_page(engine=engine, query=PortfolioQuery(sort="health", desc=True), health=health)
+        assert [c["id"] for c in two["clients"]] == ["a", "b"]
+        assert sorted(two["clients"], key=lambda c: c["id"]) == sorted(data["clients"], key=lambda c: c["id"])
 
 
 def test_bounded_timeline_has_the_same_entries_as_the_full_timeline(engine: Engine) -> None:

@@ -101,20 +101,24 @@ def portfolio_page(
 ) -> dict[str, Any]:
     """Return one page of clients with their counts, sorted and filtered as asked.
 
-    ``health`` maps a client's source id to its health score; it is needed only to sort by health
-    (clients without a score sort last).
+    ``health`` maps a client's source id to its place in the health order (the lowest first, ties by
+    id); it is needed only to sort by health (clients without a place sort last).
     """
     pq = query.normalised()
     with engine.connect() as conn:
         total = int(conn.execute(_filtered(select(func.count()).select_from(m.Client), pq)).scalar_one())
-        base = _filtered(overview_select(), pq)
         offset = (pq.page - 1) * pq.per_page
         if pq.sort == "health" and health is not None:
             keys = conn.execute(_filtered(select(m.Client.ext_id), pq)).scalars().all()
-            missing = 10**6
-            ordered = sorted(keys, key=lambda k: (health.get(k, missing), k), reverse=pq.desc)
+            # Sorted by id, then (a stable sort, in C) by place; the unplaced last, by id.
+            ordered = sorted(sorted(k for k in keys if k in health), key=health.__getitem__)
+            ordered += sorted(k for k in keys if k not in health)
+            if pq.desc:
+                ordered.reverse()
             wanted = ordered[offset : offset + pq.per_page]
-            found = {row.ext_id: row for row in conn.execute(base.where(m.Client.ext_id.in_(wanted)))}
+            page_ids = select(m.Client.id).where(m.Client.ext_id.in_(wanted))
+            page_rows = _filtered(overview_select(page_ids), pq).where(m.Client.ext_id.in_(wanted))
+            found = {row.ext_id: row for row in conn.execute(page_rows)}
             rows = [found[k] for k in wanted if k in found]
         else:
             column = {
@@ -122,7 +126,7 @@ def portfolio_page(
                 "open_requests": "open_requests",
                 "amount_due": "amount_due",
             }.get(pq.sort)
-            sub = base.subquery()
+            sub = _filtered(overview_select(), pq).subquery()
             key = func.coalesce(sub.c[column], 0) if column else func.lower(sub.c.name)
             order = [key.desc() if pq.desc else key.asc(), sub.c.id]
             rows = list(conn.execute(select(sub).order_by(*order).limit(pq.per_page).offset(offset)))

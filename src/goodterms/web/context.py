@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "gt_session"
 LANG_COOKIE = "gt_lang"
 ROLE_RANK = {"staff": 0, "manager": 1, "owner": 2}
+T = TypeVar("T")
+V = TypeVar("V")
 
 
 class StoredAssessments:
@@ -40,6 +43,8 @@ class StoredAssessments:
         self._generation = 0
         self._value: dict[str, dict[str, Any]] | None = None
         self._lock = threading.Lock()
+        self._derived_of: object = None
+        self._derived: dict[str, Any] = {}
 
     def get(self) -> dict[str, dict[str, Any]] | None:
         """Return client source id -> assessment JSON, or None when the assessment is unavailable."""
@@ -58,6 +63,21 @@ class StoredAssessments:
                 self._value = {**self._value, **changed}
                 self._generation = generation
             return self._value
+
+    def derived(self, value: V, name: str, make: Callable[[V], T]) -> T:
+        """Return ``make(value)`` for ``value``, a result of ``get``, made once per read that changed something.
+
+        ``get`` hands out a new dict whenever a stored assessment changed, so what is made from the
+        assessments alone (a tally of verdicts, everyone's lateness sorted) is made again at once then.
+        Nothing that depends on the ledger may be kept here.
+        """
+        with self._lock:
+            if self._derived_of is not value:
+                self._derived_of, self._derived = value, {}
+            if name not in self._derived:
+                self._derived[name] = make(value)
+            result: T = self._derived[name]
+            return result
 
     def clear(self) -> None:
         """Assess and store everyone now (after new settings: health and verdicts follow them at once)."""

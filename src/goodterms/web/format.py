@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time, get_time_format
 from babel.numbers import format_currency
 
@@ -20,6 +21,12 @@ def _medium_date(day: date, locale: str, buddhist_era: bool) -> str:
     """Format a day in the locale's medium style (a page of a timeline repeats the same days)."""
     text = format_date(day, format="medium", locale=locale)
     return text.replace(str(day.year), str(day.year + 543)) if buddhist_era else text
+
+
+@lru_cache(maxsize=16)
+def _babel(locale: str) -> Locale:
+    """Return Babel's locale object, parsed once (Babel parses a locale name on every call)."""
+    return Locale.parse(locale)
 
 
 @lru_cache(maxsize=16)
@@ -56,7 +63,7 @@ class Formatter:
         local = self.local(value)
         if _short_time_pattern(self.locale) == "HH:mm":  # every interface language today: no Babel per call
             return f"{local.hour:02d}:{local.minute:02d}"
-        return format_time(local, format="short", locale=self.locale)
+        return format_time(local, format="short", locale=_babel(self.locale))
 
     def moment(self, value: datetime | str) -> str:
         """Format a moment as the local date and time of day (no seconds)."""
@@ -67,7 +74,7 @@ class Formatter:
 
     def money(self, amount: str | Decimal, currency: str) -> str:
         """Format an amount of money in the locale."""
-        return format_currency(Decimal(amount), currency, locale=self.locale)
+        return format_currency(Decimal(amount), currency, locale=_babel(self.locale))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ def _worst_first(assessed: dict[str, dict[str, Any]]) -> dict[str, int]:
     return {k: i for i, k in enumerate(ordered)}
 
 
+def _tally(assessed: dict[str, dict[str, Any]]) -> Counter[str]:
+    """Return how many clients have each verdict."""
+    return Counter(str(v["verdict"]) for v in assessed.values())
+
+
 def portfolio_data(request: Request, user: User, pq: PortfolioQuery) -> dict[str, Any]:
     """Return the portfolio page's data: one page of clients joined with their assessment.
 
@@ -63,7 +68,9 @@ def portfolio_data(request: Request, user: User, pq: PortfolioQuery) -> dict[str
     lang = language(request, user)
     settings = assess_settings(w.gt)
     assessed = w.assessment.get() if w.assessment else None
-    health = _worst_first(assessed) if assessed else None
+    health = (
+        w.assessment.derived(assessed, "worst_first", _worst_first) if w.assessment and assessed else None
+    )
     page = portfolio_page(engine=w.gt.engine, query=pq, health=health)
     for row in page["clients"]:
         found = assessed.get(row["id"]) if assessed else None
@@ -80,7 +87,7 @@ def portfolio_data(request: Request, user: User, pq: PortfolioQuery) -> dict[str
         if not user.money:
             row.pop("amount_due", None)
     page["assessed"] = assessed is not None
-    tally = Counter(str(v["verdict"]) for v in assessed.values()) if assessed else Counter()
+    tally = w.assessment.derived(assessed, "tally", _tally) if w.assessment and assessed else Counter()
     page["verdicts"] = {v: tally.get(v, 0) for v in VERDICT_ORDER}
     page["summary"] = msg.counts(tally, lang) if assessed else ""
     page["query"] = {

@@ -206,9 +206,9 @@ def _waiting(request: Request, day: date, assessed: Mapping[str, Any] | None) ->
 
     gt = web(request).gt
     auto = {f"payment:{level.name}" for level in gt.settings.followup.levels if level.send == "auto"}
-    flags = flag_codes(list(assessed.values())) if assessed is not None else None
 
-    def compute() -> list[Any]:
+    def compute() -> list[Any]:  # the flags of every client are read only when a plan is made
+        flags = flag_codes(list(assessed.values())) if assessed is not None else None
         return [i for i in plan(app=gt, as_of=day, flags=flags) if i.notice.rule not in auto]
 
     return plan_keeper(request).get(day, compute)
@@ -235,12 +235,8 @@ def _followups(
     return {"count": len(waiting), "shown": len(items), "entries": items, "link": "/followups"}
 
 
-def _ours(
-    w: Web, assessed: Mapping[str, Any] | None, fmt: Formatter, _: Gettext, limit: int
-) -> dict[str, Any] | None:
-    """Return our own lateness: each client's slow_response finding, the worst first, with readable evidence."""
-    if assessed is None:
-        return None
+def _slow(assessed: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Return every client's slow_response finding (client, finding), the worst first."""
     found = [
         (client, f)
         for client in assessed.values()
@@ -254,6 +250,16 @@ def _ours(
             str(cf[0].get("id")),
         )
     )
+    return found
+
+
+def _ours(
+    w: Web, assessed: Mapping[str, Any] | None, fmt: Formatter, _: Gettext, limit: int
+) -> dict[str, Any] | None:
+    """Return our own lateness: each client's slow_response finding, the worst first, with readable evidence."""
+    if assessed is None:
+        return None
+    found = w.assessment.derived(assessed, "slow_response", _slow) if w.assessment else _slow(assessed)
     shown = found[: min(limit, OURS_SHOWN)]
     wanted: dict[str, dict[str, set[str]]] = {}
     for client, f in shown:

@@ -34,7 +34,7 @@ class OpenClock:
         zone = calendar.zone
         first = start.astimezone(zone).date() - timedelta(days=1)
         last = end.astimezone(zone).date() + timedelta(days=120)
-        start_min = int(datetime.combine(first, datetime.min.time(), tzinfo=zone).timestamp()) // 60
+        start_min = _start_min(calendar, start)
         size = int(datetime.combine(last, datetime.min.time(), tzinfo=zone).timestamp()) // 60 - start_min
         diff = np.zeros(size + 1, dtype=np.int64)
         day = first
@@ -48,6 +48,17 @@ class OpenClock:
             day += timedelta(days=1)
         open_minutes = (np.cumsum(diff[:size]) > 0).astype(np.int64)
         return cls(start_min, np.concatenate(([0], np.cumsum(open_minutes))))
+
+    def since(self, calendar: BusinessCalendar, start: datetime) -> OpenClock:
+        """Return this clock as ``build(calendar, start, end)`` would make it, for a later ``start`` (no copy).
+
+        Answers depend only on differences of ``cum``, and a time before the start counts from the start:
+        the slice from that start answers exactly as a clock built from it.
+        """
+        skip = _start_min(calendar, start) - self.start_min
+        if skip < 0:
+            raise ValueError("a clock cannot start before the one it is cut from")
+        return OpenClock(self.start_min + skip, self.cum[skip:])
 
     def _index(self, epoch_s: IntArray) -> IntArray:
         return np.clip(epoch_s // 60 - self.start_min, 0, len(self.cum) - 1)
@@ -65,6 +76,12 @@ class OpenClock:
         beyond = index >= len(self.cum)
         moment = (np.minimum(index, len(self.cum) - 1) + self.start_min) * 60
         return np.where(beyond, np.iinfo(np.int64).max // 2, np.maximum(moment, start_s))
+
+
+def _start_min(calendar: BusinessCalendar, start: datetime) -> int:
+    """Return the epoch minute a clock built from ``start`` begins at: business midnight a day before."""
+    first = start.astimezone(calendar.zone).date() - timedelta(days=1)
+    return int(datetime.combine(first, datetime.min.time(), tzinfo=calendar.zone).timestamp()) // 60
 
 
 def offset_periods(zone_name: str, start: datetime, end: datetime) -> list[tuple[int, int]]:

@@ -114,12 +114,8 @@ def _cached_clock(key: tuple[Any, ...], first: date, last: date) -> OpenClock:
 
 
 def _clock(calendar: BusinessCalendar, first: datetime, horizon: datetime | None) -> OpenClock:
-    """Return the open-minute clock from ``first`` to ``horizon``.
-
-    Built once per calendar, end day and year of ``first`` (from New Year), and cut to start at ``first``:
-    one-client runs, each starting at its own client's first record, share one clock instead of each
-    building its own (a fifth of a one-client refresh).
-    """
+    """Return the open-minute clock from ``first`` to ``horizon``: built once per calendar, end day and year
+    of ``first``, cut to start at ``first`` (one-client runs, each from its client's first record, share it)."""
     end = horizon or datetime.now(UTC)
     day = first.astimezone(UTC).date()
     whole = _cached_clock(_calendar_key(calendar), date(day.year, 1, 1), end.astimezone(UTC).date())

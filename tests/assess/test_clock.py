@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 import pytest
 
-from goodterms.assess import load
-from goodterms.assess.clock import OpenClock
+from goodterms.assess import clock
+from goodterms.assess.clock import OpenClock, clock_for
 from goodterms.calendar import BusinessCalendar
 
 WEEKDAY = [(time(9), time(17))]
@@ -24,7 +24,7 @@ END = datetime(2026, 3, 30, 12, tzinfo=UTC)
                                    datetime(2025, 10, 26, 1, tzinfo=UTC), datetime(2025, 12, 31, 22, tzinfo=UTC)])  # fmt: skip
 def test_a_cut_clock_answers_as_one_built_from_its_start(first: datetime) -> None:
     built = OpenClock.build(CALENDAR, datetime.combine(first.date(), time(), UTC), END)
-    cut = load._clock(CALENDAR, first, END)
+    cut = clock_for(CALENDAR, first, END)
     rng = np.random.default_rng(3)
     starts = rng.integers(int(first.timestamp()) - 86400 * 3, int(END.timestamp()), 2000)
     ends = starts + rng.integers(0, 86400 * 40, 2000)
@@ -35,10 +35,10 @@ def test_a_cut_clock_answers_as_one_built_from_its_start(first: datetime) -> Non
 
 
 def test_clients_starting_on_other_days_of_a_year_share_one_clock() -> None:
-    load._cached_clock.cache_clear()
+    clock._cached_clock.cache_clear()
     for day in range(0, 300, 7):  # one-client refreshes, each from its client's first record
-        load._clock(CALENDAR, datetime(2025, 1, 3, 10, tzinfo=UTC) + timedelta(days=day), END)
-    assert load._cached_clock.cache_info().misses == 1
+        clock_for(CALENDAR, datetime(2025, 1, 3, 10, tzinfo=UTC) + timedelta(days=day), END)
+    assert clock._cached_clock.cache_info().misses == 1
 
 
 def test_a_clock_is_not_cut_before_its_own_start() -> None:

@@ -8,8 +8,9 @@ of the range (numpy), and answers "business hours between" and "add business hou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -82,6 +83,29 @@ def _start_min(calendar: BusinessCalendar, start: datetime) -> int:
     """Return the epoch minute a clock built from ``start`` begins at: business midnight a day before."""
     first = start.astimezone(calendar.zone).date() - timedelta(days=1)
     return int(datetime.combine(first, datetime.min.time(), tzinfo=calendar.zone).timestamp()) // 60
+
+
+def _calendar_key(calendar: BusinessCalendar) -> tuple[Any, ...]:
+    hours = tuple((day, tuple(spans)) for day, spans in sorted(calendar.hours.items()))
+    return (calendar.timezone, hours, calendar.holidays)
+
+
+@lru_cache(maxsize=8)
+def _cached_clock(key: tuple[Any, ...], first: date, last: date) -> OpenClock:
+    zone, hours, holidays = key
+    calendar = BusinessCalendar(zone, dict(hours), holidays)
+    return OpenClock.build(
+        calendar, datetime.combine(first, time(), UTC), datetime.combine(last, time(), UTC)
+    )
+
+
+def clock_for(calendar: BusinessCalendar, first: datetime, horizon: datetime | None) -> OpenClock:
+    """Return the open-minute clock from ``first`` to ``horizon``: built once per calendar, end day and year
+    of ``first``, cut to start at ``first`` (one-client runs, each from its client's first record, share it)."""
+    end = horizon or datetime.now(UTC)
+    day = first.astimezone(UTC).date()
+    whole = _cached_clock(_calendar_key(calendar), date(day.year, 1, 1), end.astimezone(UTC).date())
+    return whole.since(calendar, datetime.combine(day, time(), UTC))
 
 
 def offset_periods(zone_name: str, start: datetime, end: datetime) -> list[tuple[int, int]]:

@@ -346,3 +346,26 @@ def test_a_stale_mark_id_is_never_handed_out_twice_on_sqlite(gt: Goodterms) -> N
     with gt.engine.connect() as conn:
         second = conn.scalar(select(func.min(m.AssessmentStale.id)))
     assert first is not None and second is not None and second > first
+
+
+def test_the_findings_on_the_business_are_stored_apart_from_the_write_counter(db_url: str) -> None:
+    """Every write rewrites the counter's row: it holds the medians only, never the findings on the business
+    (megabytes with their evidence on a large portfolio), which read back as the on-demand run has them."""
+    from tests.assess.test_fairness import chasing
+
+    app = Goodterms.open(db_url)
+    try:
+        import_event_dicts(
+            app.engine, portfolio(*healthy("est"), *chasing("est", linked=True, answered_day=11))
+        )
+        store.refresh_all(app)
+        store.refresh_client(app, client_id(app, "est"))
+        business = store.read_all(app)["business"]["findings"]
+        expected = service.assess(app=app, fill=False, trend=False).to_json()["business"]["findings"]
+        assert business == expected and business[0]["code"] == "slow_response" and business[0]["evidence"]
+        with app.engine.connect() as conn:
+            row = conn.execute(select(m.AssessmentPortfolio.__table__)).one()._mapping
+        assert set(row) == {"id", "generation", "computed_at", "as_of", "settings_key", "stats"}
+        assert store.read_client(app, "est")["ours"] == business  # each client's own, with its evidence
+    finally:
+        app.engine.dispose()

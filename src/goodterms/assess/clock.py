@@ -8,8 +8,9 @@ of the range (numpy), and answers "business hours between" and "add business hou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -34,7 +35,7 @@ class OpenClock:
         zone = calendar.zone
         first = start.astimezone(zone).date() - timedelta(days=1)
         last = end.astimezone(zone).date() + timedelta(days=120)
-        start_min = int(datetime.combine(first, datetime.min.time(), tzinfo=zone).timestamp()) // 60
+        start_min = _start_min(calendar, start)
         size = int(datetime.combine(last, datetime.min.time(), tzinfo=zone).timestamp()) // 60 - start_min
         diff = np.zeros(size + 1, dtype=np.int64)
         day = first
@@ -48,6 +49,17 @@ class OpenClock:
             day += timedelta(days=1)
         open_minutes = (np.cumsum(diff[:size]) > 0).astype(np.int64)
         return cls(start_min, np.concatenate(([0], np.cumsum(open_minutes))))
+
+    def since(self, calendar: BusinessCalendar, start: datetime) -> OpenClock:
+        """Return this clock as ``build(calendar, start, end)`` would make it, for a later ``start`` (no copy).
+
+        Answers depend only on differences of ``cum``, and a time before the start counts from the start:
+        the slice from that start answers exactly as a clock built from it.
+        """
+        skip = _start_min(calendar, start) - self.start_min
+        if skip < 0:
+            raise ValueError("a clock cannot start before the one it is cut from")
+        return OpenClock(self.start_min + skip, self.cum[skip:])
 
     def _index(self, epoch_s: IntArray) -> IntArray:
         return np.clip(epoch_s // 60 - self.start_min, 0, len(self.cum) - 1)
@@ -65,6 +77,35 @@ class OpenClock:
         beyond = index >= len(self.cum)
         moment = (np.minimum(index, len(self.cum) - 1) + self.start_min) * 60
         return np.where(beyond, np.iinfo(np.int64).max // 2, np.maximum(moment, start_s))
+
+
+def _start_min(calendar: BusinessCalendar, start: datetime) -> int:
+    """Return the epoch minute a clock built from ``start`` begins at: business midnight a day before."""
+    first = start.astimezone(calendar.zone).date() - timedelta(days=1)
+    return int(datetime.combine(first, datetime.min.time(), tzinfo=calendar.zone).timestamp()) // 60
+
+
+def _calendar_key(calendar: BusinessCalendar) -> tuple[Any, ...]:
+    hours = tuple((day, tuple(spans)) for day, spans in sorted(calendar.hours.items()))
+    return (calendar.timezone, hours, calendar.holidays)
+
+
+@lru_cache(maxsize=8)
+def _cached_clock(key: tuple[Any, ...], first: date, last: date) -> OpenClock:
+    zone, hours, holidays = key
+    calendar = BusinessCalendar(zone, dict(hours), holidays)
+    return OpenClock.build(
+        calendar, datetime.combine(first, time(), UTC), datetime.combine(last, time(), UTC)
+    )
+
+
+def clock_for(calendar: BusinessCalendar, first: datetime, horizon: datetime | None) -> OpenClock:
+    """Return the open-minute clock from ``first`` to ``horizon``: built once per calendar, end day and year
+    of ``first``, cut to start at ``first`` (one-client runs, each from its client's first record, share it)."""
+    end = horizon or datetime.now(UTC)
+    day = first.astimezone(UTC).date()
+    whole = _cached_clock(_calendar_key(calendar), date(day.year, 1, 1), end.astimezone(UTC).date())
+    return whole.since(calendar, datetime.combine(day, time(), UTC))
 
 
 def offset_periods(zone_name: str, start: datetime, end: datetime) -> list[tuple[int, int]]:

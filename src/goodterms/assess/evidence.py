@@ -188,7 +188,8 @@ def _contact_evidence(
             .subquery(f"ranked_{code}")
         )
         parts.append(select(ranked).where(ranked.c.rank <= cap))
-    for code, cid, ext_id, at_s, quote, _rank, total in conn.execute(union_all(*parts).order_by("rank")):
+    rows = conn.execute(union_all(*parts).order_by("rank")).all()  # at once: hundreds of thousands of rows
+    for code, cid, ext_id, at_s, quote, _rank, total in rows:
         evidence, totals = found[cid]
         totals[code] = int(total)
         evidence.setdefault(code, []).append(Evidence("contact", ext_id, from_epoch(at_s), _quote(quote)))
@@ -215,7 +216,7 @@ def _fetch(
     )
     for cid, ext_id, at_s, rank, count in conn.execute(
         select(inner).where(inner.c.rank <= cap).order_by(inner.c.rank)
-    ):
+    ).all():
         evidence, totals = found[cid]
         evidence.setdefault(code, []).append(Evidence(kind, ext_id, from_epoch(at_s)))
         if rank == 1:

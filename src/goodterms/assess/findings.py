@@ -25,7 +25,12 @@ class Evidence:
     quote: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"type": self.type, "id": self.id, "at": _iso(self.at)}
+        at = self.at  # inline: a portfolio's findings cite hundreds of thousands of records
+        data: dict[str, Any] = {
+            "type": self.type,
+            "id": self.id,
+            "at": None if at is None else at.isoformat(),
+        }
         if self.quote is not None:
             data["quote"] = self.quote
         return data
@@ -69,10 +74,6 @@ class Finding:
         if self.client is not None:
             data["client"] = self.client
         return data
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
 
 
 def severity_at_least(value: float, levels: Levels) -> Severity | None:

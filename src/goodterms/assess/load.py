@@ -14,14 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from sqlalchemy import BigInteger, Connection, and_, case, func, select, type_coerce
 
 from goodterms.assess.arrays import group_min, union_days
-from goodterms.assess.clock import OpenClock
+from goodterms.assess.clock import clock_for
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.data import ClientFacts, InvoiceFact, LateRequest
 from goodterms.assess.findings import Evidence
@@ -78,45 +77,27 @@ class Scope:
 
 
 def ledger_start(conn: Connection, client_ids: Sequence[int] | None = None) -> datetime | None:
-    """Return the time of the earliest contact or request in the ledger (of some clients).
-
-    A record before ``events.FIRST_DAY`` (imports refuse those; an older ledger may hold one) cannot
-    start the business-hours clock: it is named in a warning and the next record starts it.
-    """
+    """Return the time of the earliest contact or request in the ledger (of some clients), client by client
+    on the (client_id, at) index (a few seeks each, where a scan read every record). A record before
+    ``events.FIRST_DAY`` (imports refuse those; an older ledger may hold one) cannot start the
+    business-hours clock: it is named in a warning and the next record starts it."""
     firsts = []
+    clients = in_clients(m.Client.id, client_ids)
     for model in (m.Contact, m.Request):
-        wanted = in_clients(model.client_id, client_ids)
-        early = select(model.ext_id, model.at).where(wanted, model.at < _FIRST).limit(5)
+        mine = (model.client_id == m.Client.id) & clients
+        early = select(model.ext_id, model.at).join(m.Client, mine).where(model.at < _FIRST).limit(5)
         for ext_id, at in conn.execute(early):
             _log.warning(f"{model.__tablename__} record {ext_id} is dated {at.date()}, before {FIRST_DAY}, "
                          "the earliest date goodterms accepts: the business-hours clock starts at the next record")  # fmt: skip
-        firsts.append(conn.scalar(select(func.min(model.at)).where(wanted, model.at >= _FIRST)))
+        first = select(func.min(model.at)).where(model.client_id == m.Client.id, model.at >= _FIRST)
+        each = func.min(first.correlate(m.Client).scalar_subquery())
+        firsts.append(conn.scalar(select(each).select_from(m.Client).where(clients)))
     present = [f for f in firsts if f is not None]
     return min(present) if present else None
 
 
 def _money(value: Decimal | None) -> Decimal:
     return Decimal("0.00") if value is None else value
-
-
-def _calendar_key(calendar: BusinessCalendar) -> tuple[Any, ...]:
-    hours = tuple((day, tuple(spans)) for day, spans in sorted(calendar.hours.items()))
-    return (calendar.timezone, hours, calendar.holidays)
-
-
-@lru_cache(maxsize=8)
-def _cached_clock(key: tuple[Any, ...], first: date, last: date) -> OpenClock:
-    zone, hours, holidays = key
-    calendar = BusinessCalendar(zone, dict(hours), holidays)
-    return OpenClock.build(
-        calendar, datetime.combine(first, time(), UTC), datetime.combine(last, time(), UTC)
-    )
-
-
-def _clock(calendar: BusinessCalendar, first: datetime, horizon: datetime | None) -> OpenClock:
-    """Return the open-minute clock from ``first`` to ``horizon`` (built once per range and calendar)."""
-    end = horizon or datetime.now(UTC)
-    return _cached_clock(_calendar_key(calendar), first.astimezone(UTC).date(), end.astimezone(UTC).date())
 
 
 def from_epoch(epoch_s: int) -> datetime:
@@ -364,7 +345,7 @@ def _requests(
     kinds, kind_index = np.unique(columns[6].astype(object), return_inverse=True)
     per_kind = [cfg.turnaround_hours.get(str(k), cfg.default_turnaround_hours) for k in kinds]
     turnaround = np.array(per_kind, dtype=np.float64)[kind_index]
-    clock = _clock(scope.calendar, scope.first_at, scope.horizon)
+    clock = clock_for(scope.calendar, scope.first_at, scope.horizon)
     has_deadline = deadline != NONE
     rush = has_deadline & (clock.hours_between(at, deadline) < turnaround)
     known = np.array(sorted(targets), dtype=np.int64)

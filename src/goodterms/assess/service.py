@@ -151,7 +151,7 @@ def _assess(
     if fill:
         fill_tone(engine=app.engine, client_ids=wanted_ids, embed=app.settings.text.embed)
     with _reader(app, settings, whole=wanted_ids is None) as conn:
-        first_at = min(ledger_start(conn, wanted_ids) or moment, moment)
+        first_at = min(_ledger_start(app, conn, wanted_ids) or moment, moment)
         scope = Scope(
             moment,
             settings,
@@ -231,6 +231,14 @@ def _reader(app: Goodterms, settings: AssessSettings, *, whole: bool) -> Iterato
     else:
         with app.engine.connect() as conn:
             yield conn
+
+
+def _ledger_start(app: Goodterms, conn: Connection, client_ids: Sequence[int] | None) -> datetime | None:
+    """Return ``ledger_start`` as the database itself answers it (on its indexes; DuckDB would scan)."""
+    if conn.dialect.name != "duckdb":
+        return ledger_start(conn, client_ids)
+    with app.engine.connect() as own:
+        return ledger_start(own, client_ids)
 
 
 def _month(moment: datetime, zone: Any) -> str:

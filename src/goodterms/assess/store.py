@@ -62,6 +62,7 @@ _STALE = table_of(m.AssessmentStale)
 _MONTHS = table_of(m.AssessmentMonth)
 _CHANGES = table_of(m.VerdictChange)
 _PORTFOLIO = table_of(m.AssessmentPortfolio)
+_BUSINESS = table_of(m.AssessmentBusiness)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def _refresh_one(app: Goodterms, client_id: int) -> AssessResult | None:
         return None
     points = month_ends(result.as_of, assess_settings(app).trend_months, app.calendar().zone)
     months = _new_months(result, points, {})
-    _write(app, result.clients, basis=basis, key=key, months=months, cleared=cleared, ours=_ours(result))
+    ours = _ours(_business_json(result))
+    _write(app, result.clients, basis=basis, key=key, months=months, cleared=cleared, ours=ours)
     return result
 
 
@@ -214,15 +216,16 @@ def _refresh_all(app: Goodterms) -> AssessResult:
     history = _history(app, key, points, skip=set(stale))
     result = assess(app=app, fill=False, trend=True, history=history)
     months = _new_months(result, points, history)
+    business = _business_json(result)  # once: the portfolio's list, and each client's ``ours``
     _write(
         app,
         result.clients,
         basis=basis,
         key=key,
         months=months,
-        ours=_ours(result),
+        ours=_ours(business),
         cleared=[k for marks in stale.values() for k in marks],
-        whole=result,
+        whole=(result, business),
         oldest=points,
     )
     return result
@@ -263,19 +266,24 @@ def _new_months(
     return out
 
 
-def _ours(result: AssessResult) -> dict[str, list[dict[str, Any]]]:
+def _business_json(result: AssessResult) -> list[dict[str, Any]]:
+    """Return the findings on the business as JSON (each converted once)."""
+    return [f.to_json() for f in result.business]
+
+
+def _ours(business: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Return client source id -> the findings on the business about that client (``slow_response``)."""
     ours: dict[str, list[dict[str, Any]]] = {}
-    for found in result.business:
-        if found.client is not None:
-            ours.setdefault(found.client, []).append(found.to_json())
+    for found in business:
+        if found.get("client") is not None:
+            ours.setdefault(found["client"], []).append(found)
     return ours
 
 
 def assessment_json(result: AssessResult) -> dict[str, dict[str, Any]]:
     """Return client source id -> the client's assessment JSON as stored, with ``ours``: the findings on
     the business about that client (our lateness, with its evidence), which the home page lists."""
-    ours = _ours(result)
+    ours = _ours(_business_json(result))
     return {c.id: {**c.to_json(), "ours": ours.get(c.id, [])} for c in result.clients}
 
 
@@ -287,7 +295,7 @@ def _write(
     key: str,
     months: Mapping[int, list[tuple[datetime, str, int | None]]],
     cleared: Sequence[int],
-    whole: AssessResult | None = None,
+    whole: tuple[AssessResult, list[dict[str, Any]]] | None = None,
     oldest: Sequence[datetime] = (),
     ours: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> None:
@@ -309,7 +317,7 @@ def _write(
                 {
                     "client_id": one.db_id,
                     "computed_at": basis,
-                    "as_of": whole.as_of if whole is not None else _as_of(one, basis),
+                    "as_of": whole[0].as_of if whole is not None else _as_of(one, basis),
                     "settings_key": key,
                     "health": one.health,
                     "verdict": one.verdict,
@@ -372,23 +380,33 @@ def _as_of(one: ClientResult, default: datetime) -> datetime:
     return datetime.fromisoformat(one.trend[-1]["as_of"]) if one.trend else default
 
 
-def _bump(conn: Connection, basis: datetime, key: str, whole: AssessResult | None) -> int:
-    """Bump the write counter (taking the writers' lock) and, for a whole refresh, store the portfolio."""
+def _bump(
+    conn: Connection, basis: datetime, key: str, whole: tuple[AssessResult, list[dict[str, Any]]] | None
+) -> int:
+    """Bump the write counter (taking the writers' lock) and, for a whole refresh, store the portfolio
+    (its medians in the counter's row, kept small: every write rewrites it; the findings on the business
+    in a row of their own)."""
     stmt = _insert(conn, _PORTFOLIO)
     values: dict[str, Any] = {"id": 1, "generation": 1}
     update: dict[str, Any] = {"generation": _PORTFOLIO.c.generation + 1}
     if whole is not None:
+        result, business = whole
         portfolio = {
             "computed_at": basis,
-            "as_of": whole.as_of,
+            "as_of": result.as_of,
             "settings_key": key,
-            "stats": whole.portfolio.to_json(),
-            "business": [f.to_json() for f in whole.business],
+            "stats": result.portfolio.to_json(),
         }
         values.update(portfolio)
         update.update({k: stmt.excluded[k] for k in portfolio})
     upsert = stmt.values(values).on_conflict_do_update(index_elements=["id"], set_=update)
-    return int(conn.execute(upsert.returning(_PORTFOLIO.c.generation)).scalar_one())
+    generation = int(conn.execute(upsert.returning(_PORTFOLIO.c.generation)).scalar_one())
+    if whole is not None:
+        found = _insert(conn, _BUSINESS).values(id=1, findings=business)
+        conn.execute(
+            found.on_conflict_do_update(index_elements=["id"], set_={"findings": found.excluded.findings})
+        )
+    return generation
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -431,11 +449,12 @@ def read_all(app: Goodterms) -> dict[str, Any]:
     _, clients = read_changed(app)
     with app.engine.connect() as conn:
         row = conn.execute(select(_PORTFOLIO)).one()
+        business = conn.scalar(select(_BUSINESS.c.findings))
     ordered = sorted(clients.values(), key=lambda c: (int(c["health"]), str(c["id"])))
     return {
         "as_of": row.as_of.isoformat(),
         "clients": ordered,
-        "business": {"findings": list(row.business or [])},
+        "business": {"findings": list(business or [])},
         "portfolio": dict(row.stats or {}),
     }
 

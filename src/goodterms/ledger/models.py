@@ -567,7 +567,8 @@ class VerdictChange(Base):
 
 
 class AssessmentPortfolio(Base):
-    """The one row of the stored portfolio: medians, findings on the business, and a write counter."""
+    """The one row of the stored portfolio: medians and a write counter (the findings on the business
+    are in ``AssessmentBusiness``: this row is rewritten by every write, and must stay small)."""
 
     __tablename__ = "assessment_portfolio"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -576,5 +577,13 @@ class AssessmentPortfolio(Base):
     as_of: Mapped[datetime | None]
     settings_key: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    business: Mapped[list[Any] | None] = mapped_column(JSON)
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+
+class AssessmentBusiness(Base):
+    """The one row of the findings on the business of the last whole-portfolio refresh (JSON, as stored)."""
+
+    __tablename__ = "assessment_business"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[list[Any]] = mapped_column(JSON)
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)

@@ -220,8 +220,8 @@ def test_the_timeline_table_shows_the_businesss_local_time_to_the_minute(gt: Goo
 
     from goodterms.cli import app as cli
 
-    out = CliRunner().invoke(cli, ["--db", db_url, "timeline", "c1"], env={"COLUMNS": "200"})
+    out = CliRunner().invoke(cli, ["--db", db_url, "timeline", "c1", "--lang", "en"], env={"COLUMNS": "200"})
     assert out.exit_code == 0, out.output
-    assert "at (Asia/Bangkok)" in out.stdout
-    assert "2026-03-03 23:00" in out.stdout  # the late call: 16:00 UTC, 23:00 in Bangkok
+    assert "When (Asia/Bangkok)" in out.stdout
+    assert "3 Mar 2026 23:00" in out.stdout  # the late call: 16:00 UTC, 23:00 in Bangkok
     assert "16:00" not in out.stdout

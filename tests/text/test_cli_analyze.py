@@ -53,7 +53,9 @@ def test_stdin_mode_answers_each_line_in_order_and_reports_bad_lines() -> None:
 
 
 def test_table_format_shows_the_label() -> None:
-    result = runner.invoke(app, ["analyze", "Kas saaks allahindlust?", "--format", "table"])
+    result = runner.invoke(
+        app, ["analyze", "Kas saaks allahindlust?", "--format", "table", "--reader-lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert "yes" in result.output
 
@@ -109,6 +111,10 @@ def test_a_bad_message_time_is_named() -> None:
 
 
 def test_table_marks_threats() -> None:
-    result = runner.invoke(app, ["analyze", "See you in court.", "--format", "table"])
+    result = runner.invoke(
+        app,
+        ["analyze", "See you in court.", "--format", "table", "--reader-lang", "en"],
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.output
-    assert "(threat)" in result.output
+    assert "(threatening)" in result.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -293,3 +294,222 @@ def test_every_assessment_setting_has_a_label_in_each_language() -> None:
     for name in shown:
         assert set(LABELS[name]) == {"en", "th", "et"}, name
         assert all(w and "_" not in w for w in LABELS[name].values()), name
+
+
+# --- The CLI tables that words records, the desk's queue and message analyses (issue 15) ----------------
+
+THAI = re.compile(r"[\u0e01-\u0e5b]")
+#: English words of the old tables, none of which an Estonian reader should meet.
+ENGLISH = re.compile(
+    r"\b(inbound|outbound|request|reply|invoice|payment|delivery|discount|granted|asked|open|waiting|"
+    r"promised|chases|late|LATE|polite|neutral|frustrated|hostile|threat|yes|urgency|deadline|message)\b",
+    re.IGNORECASE,
+)
+
+
+def cli_cells(out: str) -> tuple[list[str], list[list[str]]]:
+    """Return a Rich table's title and header cells, and the cells of each body line (a wrapped row is
+    several lines: a cell is read column by column, so a long cell never runs into its neighbour)."""
+    heads: list[str] = []
+    body: list[list[str]] = []
+    for line in out.splitlines():
+        if "┃" in line:
+            heads += [c.strip() for c in line.split("┃")[1:-1]]
+        elif "│" in line:
+            body.append([c.strip() for c in line.split("│")[1:-1]])
+        elif line.strip() and not re.match(r"\s*[┏┡└]", line):
+            heads.append(line.strip())  # the title
+    return heads, body
+
+
+def _check_reader(shown: str, lang: str) -> None:
+    """Fail on an internal code, and on words in another language than the reader's."""
+    assert not codes_in(shown, lang), (lang, codes_in(shown, lang))
+    if lang == "th":
+        assert not re.findall(r"[A-Za-z]{2,}", shown), shown
+    else:
+        assert not THAI.search(shown), shown
+    if lang == "et":
+        assert not ENGLISH.search(shown), (ENGLISH.findall(shown), shown)
+
+
+def test_the_timeline_table_speaks_the_readers_words(demo: Goodterms) -> None:
+    """`goodterms timeline --lang` words each record as the client page does: what it was in the reader's
+    language, at the business's local time in the reader's calendar; the client's words are theirs."""
+    import json
+
+    url = demo.engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    # The client with the most kinds of record.
+    clients = json.loads(runner.invoke(cli, ["--db", url, "clients", "--format", "json"]).stdout)["clients"]
+    lines = {
+        c["id"]: json.loads(runner.invoke(cli, ["--db", url, "timeline", c["id"], "--format", "json"]).stdout)
+        for c in clients[:12]
+    }
+    ref = max(lines, key=lambda r: len({e["type"] for e in lines[r]["entries"]}))
+    kinds = {e["type"] for e in lines[ref]["entries"]}
+    assert {"contact", "request", "reply", "invoice", "payment", "concession", "work"} <= kinds, kinds
+    tz = demo.business().timezone
+    for lang in READERS:
+        data = json.loads(
+            runner.invoke(cli, ["--db", url, "timeline", ref, "--format", "json", "--lang", lang]).stdout
+        )
+        entries = data["entries"]
+        assert data["lang"] == lang and {e["type"] for e in entries} == kinds  # codes stay in the JSON
+        assert all(e["words"] and e["when"] for e in entries)
+        out = runner.invoke(cli, ["--db", url, "timeline", ref, "--lang", lang], env={"LANG": "C.UTF-8"})
+        assert out.exit_code == 0, out.output
+        heads, body = cli_cells(out.stdout)
+        assert len(body) >= len(entries)
+        _ = translations(lang).gettext
+        assert heads[:2] == [f"{_('Timeline')}: {data['client']['name']}", f"{_('When')} ({tz})"], heads
+        # When and What; the record's id and the client's own words (Details) are not the reader's to read.
+        shown = " ".join([*heads[2:], *(f"{row[0]} {row[2]}" for row in body)]).replace(f"({tz})", " ")
+        for e in entries:
+            if e["type"] in ("invoice", "payment"):
+                shown = shown.replace(e["gist"], " ")  # the invoice's number
+        shown = re.sub(r"THB|EUR|GBP|€|£|฿", " ", shown)
+        _check_reader(shown, lang)
+        local = Formatter(lang, tz, buddhist_era=True)
+        first = entries[0]
+        assert first["when"] == local.moment(first["at"]) and first["when"] in out.stdout
+        year = datetime.fromisoformat(first["at"]).year
+        assert (str(year + 543) in shown) == (lang == "th") and (str(year) in shown) == (lang != "th")
+        for word in (_("our reply"), _("staff note") if "note" in kinds else _("our reply"), _("granted")):
+            assert word in out.stdout, (lang, word)
+
+
+def test_the_desk_queue_table_speaks_the_readers_words(db_url: str, tmp_path: Path) -> None:
+    """`goodterms desk queue --lang`: status and promise in the reader's words ("⚠ … missed by"), dates
+    in the business's time and the reader's calendar, no LATE or open/waiting codes."""
+    import json
+
+    from goodterms.ledger.importing import import_event_dicts as load
+    from tests.factories import business, client
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    gt = Goodterms.open(db_url, str(tmp_path / "none.toml"))
+    load(
+        gt.engine,
+        [
+            business(),
+            client("mari", name="Mari Tamm", language="et"),
+            *(
+                {
+                    "type": "request",
+                    "id": f"mari-r{n}",
+                    "client": "mari",
+                    "at": (now - timedelta(days=9)).isoformat(),
+                    "subject": subject,
+                    "promised_at": (now + timedelta(days=days)).isoformat(),
+                    "status": status,
+                }
+                for n, (subject, days, status) in enumerate(
+                    [("Arve", -3, "open"), ("Tõlge", 40, "open"), ("Leping", -1, "waiting")]
+                )
+            ),
+        ],
+    )
+    gt.engine.dispose()
+    base = ["--db", db_url, "--config", str(tmp_path / "none.toml"), "desk", "queue"]
+    items = json.loads(CliRunner().invoke(cli, [*base, "--format", "json"]).stdout)
+    assert {i["status"] for i in items} == {"open", "waiting"} and any(i["late"] for i in items)
+    for lang in READERS:
+        out = CliRunner().invoke(cli, [*base, "--lang", lang], env={"LANG": "C.UTF-8"})
+        assert out.exit_code == 0, out.output
+        heads, body = cli_cells(out.stdout)
+        _ = translations(lang).gettext
+        assert heads == [_(w) for w in ("Open requests", "Reference", "Client", "Subject", "Status")] + [
+            _("Promise"),
+            _("Chases"),
+        ]
+        rows = [row for row in body if row[0]]
+        assert len(rows) == 3
+        shown = " ".join(
+            [*heads, *(" ".join(row[3:]) for row in body)]
+        )  # the client's name and subject are theirs
+        _check_reader(shown, lang)
+        assert _("waiting on client") in shown and _("open") in shown
+        late = next(row for row in rows if row[2] == "Arve")
+        assert (
+            late[4].startswith("⚠")
+            and _("reply was due %(when)s · missed by %(h)s h").split(" ")[0] in late[4]
+        )
+        year = (now + timedelta(days=40)).year
+        assert (str(year + 543) in shown) == (lang == "th")
+
+
+def test_the_analyze_table_speaks_the_readers_words(tmp_path: Path) -> None:
+    """`goodterms analyze --format table --reader-lang`: tone, language, discount and deadline in the reader's
+    words (--lang stays the messages' own language); the JSON keeps its codes."""
+    import json
+
+    messages = "\n".join(
+        json.dumps(m, ensure_ascii=False)
+        for m in (
+            {"text": "ขอส่วนลดหน่อยได้ไหมคะ ต้องการภายในพรุ่งนี้เช้า", "at": "2026-03-11T18:00:00+07:00"},
+            {"text": "Palun saatke arve reedeks, muidu pöördume kohtusse", "at": "2026-03-09T10:00:00+02:00"},
+            {"text": "You idiots lost my files. See you in court.", "at": "2026-03-09T10:00:00+00:00"},
+            {
+                "text": "Thank you, this is lovely. Could you send it within 7 days?",
+                "at": "2026-03-09T10:00:00+00:00",
+            },
+        )
+    )
+    analyze = ["analyze", "-"]
+    found = [
+        json.loads(line) for line in CliRunner().invoke(cli, analyze, input=messages).stdout.splitlines()
+    ]
+    assert {f["tone"]["label"] for f in found} >= {"polite", "hostile"} and any(
+        f["asks_discount"] for f in found
+    )
+    assert {f["deadline"]["urgency"] for f in found if f["deadline"]} >= {"high", "low"}
+    theirs = [p for f in found for p in [*f["tone"]["phrases"], (f["deadline"] or {}).get("phrase", "")] if p]
+    for lang in READERS:
+        out = CliRunner().invoke(
+            cli,
+            [*analyze, "--format", "table", "--reader-lang", lang],
+            input=messages,
+            env={"COLUMNS": "400", "LANG": "C.UTF-8"},
+        )
+        assert out.exit_code == 0, out.output
+        heads, body = cli_cells(out.stdout)
+        _ = translations(lang).gettext
+        assert heads[0] == _("Message") and heads[2] == _("Tone") and heads[-1] == _("Deadline"), heads
+        # Everything but the messages and the phrases quoted from them.
+        shown = " ".join([*heads, *(" ".join([*row[1:4], *row[5:]]) for row in body)])
+        for phrase in sorted(theirs, key=len, reverse=True):
+            shown = shown.replace(f"“{phrase}”", " ")
+        _check_reader(shown, lang)
+        assert msg.name("high", lang) in shown and (str(2026 + 543) in shown) == (lang == "th")
+    # Without --reader-lang: the LANG locale, else the business's language in goodterms.toml.
+    toml = tmp_path / "goodterms.toml"
+    toml.write_text('[business]\nname = "Kohvik"\nlanguage = "et"\n', encoding="utf-8")
+    table = [*analyze, "--format", "table"]
+    by_locale = CliRunner().invoke(cli, table, input=messages, env={"COLUMNS": "400", "LANG": "th_TH.UTF-8"})
+    by_business = CliRunner().invoke(
+        cli, ["--config", str(toml), *table], input=messages, env={"COLUMNS": "400", "LANG": "C.UTF-8"}
+    )
+    assert cli_cells(by_locale.stdout)[0][0] == translations("th").gettext("Message")
+    assert cli_cells(by_business.stdout)[0][0] == translations("et").gettext("Message")
+    wrong = CliRunner().invoke(cli, [*table, "--reader-lang", "fr"], input=messages)
+    assert wrong.exit_code == 2 and "--reader-lang" in wrong.output
+
+
+def test_the_cli_borrows_the_web_words_without_the_web_server() -> None:
+    """The CLI words records with the web app's modules: none of them may pull in FastAPI or the pages."""
+    import ast
+
+    import goodterms.web.format
+    import goodterms.web.i18n
+    import goodterms.web.record_words
+
+    for module in (goodterms.web.format, goodterms.web.i18n, goodterms.web.record_words):
+        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+        names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+        }
+        server = {
+            n for n in names if n.startswith(("fastapi", "starlette", "jinja2", "goodterms.web.context"))
+        }
+        assert not server, (module.__name__, server)

@@ -15,6 +15,8 @@ from goodterms.cli.app import app
 
 if TYPE_CHECKING:
     from goodterms.text import ToneModel
+    from goodterms.web.format import Formatter
+    from goodterms.web.record_words import Gettext
 
 
 def _parse_at(value: str | None, tz: str | None) -> datetime | None:
@@ -73,21 +75,66 @@ def _line_request(line: str) -> tuple[str, str | None, str | None]:
     return obj["text"], lang, at
 
 
-def _table(rows: list[tuple[str, dict[str, Any]]]) -> Table:
-    table = Table("message", "lang", "tone", "score", "phrases", "discount", "deadline")
+def _reader(asked: str | None) -> str:
+    """Return the language the table is read in: --reader-lang, else the LANG locale, else the business's
+    language in goodterms.toml (no database is opened: analyze reads text, not the ledger)."""
+    from goodterms.cli.app import state
+    from goodterms.cli.output import locale_reader
+    from goodterms.handling.formatting import language_of
+    from goodterms.settings import SettingsProblem, load_settings
+
+    found = asked or locale_reader()
+    if found is not None:
+        return found
+    try:
+        return language_of(load_settings(state.config_path).business.language)
+    except SettingsProblem as exc:
+        raise typer.BadParameter(f"{exc}; or give --reader-lang", param_hint="--reader-lang") from None
+
+
+def _deadline(deadline: dict[str, Any], reader: str, _: Gettext, local: Formatter) -> str:
+    """Say a demanded deadline: when (at the message's own offset, in the reader's calendar), how urgent,
+    and the client's words that asked for it."""
+    from goodterms.assess.messages import name
+
+    at = datetime.fromisoformat(deadline["at"])
+    when = f"{local.date(at.replace(tzinfo=None))} {at:%H:%M}"  # the date as the offset has it, no shift
+    urgency = _("urgency: %(level)s") % {"level": name(deadline["urgency"], reader)}
+    return f"{when} · {urgency} · “{deadline['phrase']}”"
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]], reader: str) -> Table:
+    """Return the analyses as a table in the reader's words (the JSON keeps the codes)."""
+    from babel.numbers import format_decimal
+
+    from goodterms.cli.output import reader_words
+    from goodterms.handling.reasons import LANGUAGE_NAMES
+    from goodterms.reports.labels import labels, word
+
+    _, local = reader_words(reader, "UTC")
+    table = Table(
+        _("Message"),
+        _("Language"),
+        _("Tone"),
+        _("Rudeness (0–1)"),
+        _("Words behind the tone"),
+        _("Asks a discount"),
+        _("Deadline"),
+    )
     for text, result in rows:
         if "error" in result:
-            table.add_row(text, "", "error", "", result["error"], "", "")
+            table.add_row(text, "", _("not read"), "", result["error"], "", "")
             continue
         tone, deadline = result["tone"], result["deadline"]
+        threat = f" ({word('tone', 'threat', reader)})" if tone.get("threat") else ""
         table.add_row(
             text,
-            result["language"],
-            tone["label"] + (" (threat)" if tone.get("threat") else ""),
-            f"{tone['score']:.2f}",
+            LANGUAGE_NAMES[reader].get(result["language"], result["language"]),
+            f"{word('tone', tone['label'], reader)}{threat}",
+            format_decimal(tone["score"], format="0.00", locale=local.locale),
             ", ".join(tone["phrases"]),
-            "yes" if result["asks_discount"] else "",
-            f"{deadline['at']} ({deadline['urgency']}: {deadline['phrase']})" if deadline else "",
+            labels(reader)["yes"] if result["asks_discount"] else "",
+            _deadline(deadline, reader, _, local) if deadline else "",
         )
     return table
 
@@ -95,7 +142,9 @@ def _table(rows: list[tuple[str, dict[str, Any]]]) -> Table:
 @app.command("analyze")
 def analyze_command(
     text: str = typer.Argument(..., help="The message, or - to read one message per line from stdin."),
-    lang: str | None = typer.Option(None, "--lang", help="th, et or en (default: detect)."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="The messages' language: th, et or en (default: detect)."
+    ),
     at: str | None = typer.Option(None, "--at", help="When the message was sent, ISO time (default: now)."),
     tz: str | None = typer.Option(
         None,
@@ -104,6 +153,12 @@ def analyze_command(
         "carries, else UTC).",
     ),
     fmt: str = typer.Option("json", "--format", help="json or table."),
+    reader_lang: str | None = typer.Option(
+        None,
+        "--reader-lang",
+        help="Language the table is read in: en, et or th (default: the LANG locale, else the business's "
+        "in goodterms.toml). --lang is the messages' own language.",
+    ),
     model_name: str = typer.Option(
         "default",
         "--model",
@@ -115,6 +170,9 @@ def analyze_command(
         raise typer.BadParameter("use json or table", param_hint="--format")
     if lang is not None and lang not in ("th", "et", "en"):
         raise typer.BadParameter("use th, et or en", param_hint="--lang")
+    if reader_lang is not None and reader_lang not in ("th", "et", "en"):
+        raise typer.BadParameter("use th, et or en", param_hint="--reader-lang")
+    reader = _reader(reader_lang) if fmt == "table" else "en"
     model = _model(model_name)
     rows: list[tuple[str, dict[str, Any]]] = []
     bad = 0
@@ -137,7 +195,7 @@ def analyze_command(
             if fmt == "json":
                 typer.echo(json.dumps(result, ensure_ascii=False))
     if fmt == "table":
-        Console(markup=False).print(_table(rows))
+        Console(markup=False).print(_table(rows, reader))
     elif text != "-":
         typer.echo(json.dumps(rows[0][1], ensure_ascii=False))
     if bad:

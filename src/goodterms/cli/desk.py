@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.cli.app import app, hostport, open_app
-from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.cli.output import ReaderLangOpt, emit_json, fail, reader_language, reader_words, say, table
 from goodterms.cli.relay import (
     RelayCaFileOpt,
     RelayOpt,
@@ -176,32 +175,43 @@ def send(
 def queue(
     fmt: str = typer.Option("table", "--format", help="table or json."),
     limit: int | None = typer.Option(None, "--limit", help="Show at most this many."),
+    lang: ReaderLangOpt = None,
 ) -> None:
     """List open requests with their promise, how often the client chased, and whether we are late."""
     from goodterms.desk.queue import open_queue
+    from goodterms.web.format import promise_label
+    from goodterms.web.record_words import request_status
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
     gt = open_app()
+    business = gt.business()
+    reader = reader_language(lang, business.language)
     now = datetime.now(UTC)
     with gt.sessions() as session:
         items = open_queue(session=session, now=now, limit=limit)
     if fmt == "json":
         emit_json([i.to_json() for i in items])
         return
-    zone = ZoneInfo(gt.business().timezone)
-    rows = [
-        [
-            i.reference or str(i.request_id),
-            i.client,
-            i.subject[:60],
-            i.status,
-            i.promised_at.astimezone(zone).strftime("%a %Y-%m-%d %H:%M") if i.promised_at else "-",
-            str(i.chases),
-            "LATE" if i.late else "",
-        ]
-        for i in items
-    ]
-    table("open requests", ["ref", "client", "subject", "status", "promised", "chases", "late"], rows)
+    # The promise as the web desk says it: local time, reader's calendar, hours left or missed by.
+    _, local = reader_words(reader, business.timezone)
+    rows = []
+    for i in items:
+        promise = promise_label(promised_at=i.promised_at, now=now, late=i.late, fmt=local, _=_)
+        rows.append(
+            [
+                i.reference or str(i.request_id),
+                i.client,
+                i.subject[:60],
+                request_status(i.status, _) or i.status,
+                f"{promise.icon} {promise.text}",
+                str(i.chases),
+            ]
+        )
+    table(
+        _("Open requests"),
+        [_("Reference"), _("Client"), _("Subject"), _("Status"), _("Promise"), _("Chases")],
+        rows,
+    )
     if not items:
-        sys.stderr.write("no open requests\n")
+        say(_("Nothing waiting."))

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import emit_json, errors, fail, reader_language, say, table
+from goodterms.cli.output import (
+    ReaderLangOpt,
+    emit_json,
+    errors,
+    fail,
+    reader_language,
+    reader_words,
+    say,
+    table,
+)
 from goodterms.ledger.importing import ImportResult, import_path
 from goodterms.ledger.problems import ImportProblem
 from goodterms.ledger.queries import NotFound, clients_overview, timeline
@@ -134,11 +142,7 @@ CLIENTS_WORDS = {
 @app.command("clients")
 def clients_command(
     fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
-    lang: str | None = typer.Option(
-        None,
-        "--lang",
-        help="Language of the table: en, et or th (default: the LANG locale, else the business's).",
-    ),
+    lang: ReaderLangOpt = None,
 ) -> None:
     """List every client with counts of contacts, requests and open invoices."""
     from decimal import Decimal
@@ -179,33 +183,39 @@ def timeline_command(
     client: str = typer.Argument(..., help="Client id or name."),
     since: str | None = typer.Option(None, help="Only entries on or after this date (YYYY-MM-DD)."),
     fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+    lang: ReaderLangOpt = None,
 ) -> None:
-    """Show everything that happened with one client, in time order."""
+    """Show everything that happened with one client, in time order.
+
+    The table is in the reader's words; the JSON keeps each entry's codes and facts, with "words" and
+    "when" (the local time) beside them in the reader's language."""
+    from goodterms.web.record_words import gist_of, with_words
+
     try:
         start = date.fromisoformat(since) if since else None
     except ValueError:
         fail(f"--since {since!r} is not a date like 2026-03-01")
     gt = open_app()
+    business = gt.business()
+    reader = reader_language(lang, business.language)
     try:
         data = timeline(gt.engine, client, since=start)
     except NotFound as exc:
         fail(str(exc))
+    # Times as the business lives them, to the minute, in the reader's calendar.
+    _, local = reader_words(reader, business.timezone)
+    with_words(data["entries"], _, local)
     if fmt is Format.json:
-        emit_json(data)
+        for entry in data["entries"]:
+            del entry["anchor"]  # a link target on the web page, nothing to a script
+        emit_json({"lang": reader, **data})
         return
-    tz = gt.business().timezone  # times as the business lives them, to the minute
-    zone = ZoneInfo(tz)
+    title, when = _("Timeline"), _("When")
     table(
-        f"Timeline: {data['client']['name']}",
-        [f"at ({tz})", "type", "id", "summary"],
-        [(_local_minute(e["at"], zone), e["type"], e["id"], e["summary"]) for e in data["entries"]],
+        f"{title}: {data['client']['name']}",
+        [f"{when} ({business.timezone})", _("Record"), _("What"), _("Details")],
+        [(e["when"], e["id"], e["words"], gist_of(e)) for e in data["entries"]],
     )
-
-
-def _local_minute(at: str, zone: ZoneInfo) -> str:
-    """Return an ISO moment as the local date and time in ``zone``, to the minute."""
-    moment = datetime.fromisoformat(at)
-    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
 
 
 @app.command("demo")

@@ -6,11 +6,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from goodterms.web.format import Formatter
+    from goodterms.web.record_words import Gettext
 
 # Piped output is read by people too (and by less): keep tables wide enough to read. No Rich markup:
 # a client called "Acme [Asia]" or a subject "[urgent] invoice" prints as written.
@@ -46,8 +50,34 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 
 def reader_language(lang: str | None, business: str) -> str:
     """Return the language a CLI table is read in: --lang, else the LANG locale, else the business's."""
-    from goodterms.assess.messages import LANGUAGES, locale_language
+    from goodterms.assess.messages import LANGUAGES
 
     if lang is not None and lang not in LANGUAGES:
         fail(f"--lang {lang!r} is not one of {', '.join(LANGUAGES)}")
-    return lang or locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG")) or business
+    return lang or locale_reader() or business
+
+
+def locale_reader() -> str | None:
+    """Return the goodterms language of the LC_ALL or LANG locale (None for C, POSIX or another language)."""
+    from goodterms.assess.messages import locale_language
+
+    return locale_language(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+
+
+#: ``--lang`` of a command whose table is read by a person (the table's words; JSON keeps its codes).
+ReaderLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="Language of the table: en, et or th (default: the LANG locale, else the business's)."
+    ),
+]
+
+
+def reader_words(reader: str, tz: str) -> tuple[Gettext, Formatter]:
+    """Return the interface's words in ``reader``'s language (the catalogue the web app speaks, so a record
+    is worded alike on every front door) and a formatter for their dates and money: their locale, the
+    business's time zone, the Buddhist era in Thai (as ``goodterms assess`` dates)."""
+    from goodterms.web.format import Formatter
+    from goodterms.web.i18n import translations
+
+    return translations(reader).gettext, Formatter(reader, tz, buddhist_era=True)

@@ -119,15 +119,17 @@ DYNAMIC_MESSAGES = (
 
 
 def source_messages() -> list[str]:
-    """Return every message the interface translates: gettext calls in templates and modules, plus data words."""
+    """Return every message the interface translates: gettext calls in templates and modules (the web app's
+    and the command line's), plus data words."""
     from goodterms.web.template_store import FAMILIES
 
     pattern = re.compile(r"""_\(\s*"((?:[^"\\]|\\.)+)"\s*\)""")
     found: set[str] = set(DYNAMIC_MESSAGES)
     found.update(name for family in FAMILIES.values() for name in family.sources)  # template names
-    package = resources.files("goodterms.web")
-    for folder, suffix in (("templates", ".html"), (".", ".py")):
-        for entry in package.joinpath(folder).iterdir():
+    # The command line's tables speak the same catalogue (``goodterms timeline``, ``desk queue``, ``analyze``).
+    web, cli = resources.files("goodterms.web"), resources.files("goodterms").joinpath("cli")
+    for folder, suffix in ((web / "templates", ".html"), (web, ".py"), (cli, ".py")):
+        for entry in folder.iterdir():
             if entry.name.endswith(suffix):
                 found.update(pattern.findall(entry.read_text(encoding="utf-8")))
     return sorted(found)

@@ -41,16 +41,22 @@ def _contact(e: Mapping[str, Any], _: Gettext) -> str:
     return said
 
 
-def _request(e: Mapping[str, Any], _: Gettext) -> str:
+def request_status(status: str, _: Gettext) -> str | None:
+    """Return the reader's words for a request's status (None for a status goodterms does not know)."""
     states = {
         "open": _("open"),
         "waiting": _("waiting on client"),
         "answered": _("answered"),
         "closed": _("closed"),
     }
+    return states.get(status)
+
+
+def _request(e: Mapping[str, Any], _: Gettext) -> str:
     said = _("request")
-    if e.get("status") in states:
-        said += " · " + states[str(e["status"])]
+    state = request_status(str(e.get("status")), _)
+    if state is not None:
+        said += " · " + state
     if e.get("chases"):
         said += " · " + _("the client asked again %(n)s×") % {"n": e["chases"]}
     return said

@@ -61,6 +61,12 @@ def test_add_stores_only_the_variable_name_then_fetch_reads_the_mailbox(
     assert fetched.exit_code == 0, fetched.output
     report = json.loads(fetched.stdout)
     assert [(f["folder"], f["stored"]) for f in report[0]["folders"]] == [("INBOX", 1), ("Sent", 0)]
+    # The table is read by the owner: their language, in words (the JSON above keeps its keys).
+    fetch = ["--db", db, "--config", str(config), "mailbox", "fetch"]
+    for lang, head in (("et", "Postkast"), ("th", "กล่องจดหมาย"), ("en", "Already stored")):
+        table = runner.invoke(cli, [*fetch, "--lang", lang], env={"COLUMNS": "200"})
+        assert table.exit_code == 0 and head in table.stdout, table.output
+        assert ("duplicates" in table.stdout) is False and ("unmatched" in table.stdout) is False
 
 
 def test_fetch_failures_are_one_line_without_a_traceback(

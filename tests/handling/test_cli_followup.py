@@ -66,11 +66,14 @@ def test_send_through_relay_once_then_nothing(db_url: str, tmp_path: Path, sink:
         "--as-of",
         "2026-03-14",
     ]
-    first = runner.invoke(app, [*base, "--relay", f"127.0.0.1:{port}"])
+    first = runner.invoke(app, [*base, "--relay", f"127.0.0.1:{port}", "--lang", "en"])
     assert first.exit_code == 0, first.output
     assert "queued 1, sent 1" in first.stderr
-    second = runner.invoke(app, [*base, "--relay", f"127.0.0.1:{port}"])
-    assert "queued 0, sent 0" in second.stderr
+    # The owner reads what was sent in their language (the notice itself went in the client's).
+    second = runner.invoke(app, [*base, "--relay", f"127.0.0.1:{port}", "--lang", "et"])
+    assert "järjekorda 0, saadetud 0" in second.stderr, second.stderr
+    third = runner.invoke(app, [*base, "--relay", f"127.0.0.1:{port}"], env={"LANG": "th_TH.UTF-8"})
+    assert "เข้าคิว 0 ส่งแล้ว 0" in third.stderr, third.stderr
     assert [msg["To"] for msg in handler.messages] == ["mari@example.ee"]
     assert "arve A-17" in handler.messages[0]["Subject"]
 

@@ -28,7 +28,26 @@ def test_part_writes_a_draft_then_confirm_ends_the_client(gt: Goodterms, db_url:
     }
     final = runner.invoke(app, [*base, str(tmp_path / "final"), "--confirm"])
     assert final.exit_code == 0, final.output
-    assert "client c1 is now ended" in final.stderr
+    assert "c1: the relationship has ended" in final.stderr
+
+
+def test_the_owner_lines_follow_the_locale_and_the_packet_keeps_its_language(
+    gt: Goodterms, db_url: str, tmp_path: Path
+) -> None:
+    """`part --lang en` writes the packet in English; the lines for the owner are in the LANG locale's
+    language (Thai here, Estonian after), in words: no file keys like letter_text."""
+    import json
+    import re
+
+    base = ["--db", db_url, "--config", str(tmp_path / "none.toml"), "part", "c1", "--lang", "en", "--out"]
+    thai = runner.invoke(app, [*base, str(tmp_path / "th")], env={"LANG": "th_TH.UTF-8"})
+    assert thai.exit_code == 0, thai.output
+    assert "ฉบับร่าง" in thai.stderr and "รายงานฉบับสุดท้าย:" in thai.stdout, thai.output
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"/\S+|--confirm", "", thai.output)), thai.output
+    assert json.loads((tmp_path / "th" / "manifest.json").read_text())["language"] == "en"
+    estonian = runner.invoke(app, [*base, str(tmp_path / "et")], env={"LANG": "et_EE.UTF-8"})
+    assert "mustand" in estonian.stderr and "lõpparuanne:" in estonian.stdout, estonian.output
+    assert "letter_text" not in estonian.output and "evidence:" not in estonian.output
 
 
 def test_part_refuses_an_unknown_client_or_language(gt: Goodterms, db_url: str, tmp_path: Path) -> None:

@@ -240,25 +240,6 @@ def test_the_clients_table_speaks_the_readers_words(demo: Goodterms) -> None:
             assert "aktiivne" in shown and "active" not in shown and "tasumata" in shown
 
 
-def test_the_desk_submit_table_shows_the_promise_in_the_businesss_time(db_url: str, tmp_path: Path) -> None:
-    from goodterms.ledger.importing import import_event_dicts as load
-    from tests.factories import business, client
-
-    gt = Goodterms.open(db_url, str(tmp_path / "none.toml"))
-    load(gt.engine, [business(), client("mari", language="et", emails=["mari@example.ee"])])
-    gt.engine.dispose()
-    base = ["--db", db_url, "--config", str(tmp_path / "none.toml"), "desk", "submit", "--client", "mari"]
-    out = CliRunner().invoke(
-        cli,
-        [*base, "--subject", "Arve", "--text", "Palun saatke arve.", "--at", "2026-03-02T09:00:00+07:00"],
-        env={"COLUMNS": "200"},
-    )
-    assert out.exit_code == 0, out.output
-    assert "promised (Asia/Bangkok)" in out.stdout
-    assert re.search(r"\b2026-03-02 1[0-7]:\d\d\b", out.stdout), out.stdout  # within office hours, local
-    assert not re.search(r"\d\d:\d\d:\d\d", out.stdout)  # no seconds, no microseconds
-
-
 def test_the_desk_parting_users_and_audit_pages_speak_the_readers_words(
     demo: Goodterms, tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ import signal
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
@@ -24,6 +25,10 @@ from goodterms.cli.relay import (
     relay_from_options,
 )
 from goodterms.desk.relay import RelaySetupError
+
+if TYPE_CHECKING:
+    from goodterms.desk.intake import IntakeResult
+    from goodterms.web.record_words import Gettext
 
 desk_app = typer.Typer(
     help="The request desk: acknowledge every request, fold repeats in.", no_args_is_help=True
@@ -79,6 +84,7 @@ def submit(
     at: str | None = typer.Option(None, "--at", help="When it was received (ISO time; default now)."),
     channel: str = typer.Option("email", "--channel", help="call, email, sms, voicemail, chat or meeting."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Take one request in through the same path as mail: stored, then acknowledged."""
     from goodterms.desk.intake import IntakeProblem, receive
@@ -121,17 +127,46 @@ def submit(
     if fmt == "json":
         emit_json(result.to_json())
         return
-    tz = gt.business().timezone  # the promise as the business keeps it, to the minute
-    promised = (
-        result.promised_at.astimezone(ZoneInfo(tz)).strftime("%a %Y-%m-%d %H:%M")
-        if result.promised_at
-        else "-"
-    )
+    business = gt.business()
+    _, local = reader_words(reader_language(lang, business.language), business.timezone)
+    # The promise as the business keeps it: its time zone, to the minute, in the reader's calendar.
+    promised = local.moment(result.promised_at) if result.promised_at else "-"
+    promised_head = _("Promised")
     table(
-        "request",
-        ["outcome", "reference", f"promised ({tz})", "reason"],
-        [[result.outcome, result.reference or "-", promised, result.reason or result.repeat_reason or ""]],
+        _("Request"),
+        [_("Outcome"), _("Reference"), f"{promised_head} ({business.timezone})", _("Why")],
+        [[outcome_words(result.outcome, _), result.reference or "-", promised, _why(result, _)]],
     )
+
+
+def outcome_words(outcome: str, _: Gettext) -> str:
+    """Say what the desk did with a message, in the reader's words (the JSON keeps the code)."""
+    words = {
+        "new": _("new request"),
+        "repeat": _("asked again, added to the open request"),
+        "resumed": _("the client answered, the request goes on"),
+        "reopened": _("a closed request opened again"),
+        "automatic": _("automatic reply, not acknowledged"),
+        "duplicate": _("already taken in, nothing new stored"),
+        "unmatched": _("no client matched, kept for review"),
+        "refused": _("not taken in, kept for review"),
+    }
+    return words.get(outcome, outcome)
+
+
+def _why(result: IntakeResult, _: Gettext) -> str:
+    """Say why, in the reader's words where goodterms chose the reason (a mail header it read stays as
+    written)."""
+    repeats = {
+        "thread": _("a reply in the same conversation"),
+        "similar": _("the same request as an open one"),
+        "chase": _("asks after an open request"),
+    }
+    if result.repeat_reason in repeats:
+        return repeats[result.repeat_reason]
+    if result.outcome == "duplicate":
+        return ""
+    return result.reason or ""
 
 
 @desk_app.command("send")

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from goodterms.app import Goodterms
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import emit_json, fail, reader_language, say, table
+from goodterms.cli.output import ReaderLangOpt, emit_json, fail, reader_language, reader_words, say, table
 from goodterms.cli.relay import (
     RelayCaFileOpt,
     RelayOpt,
@@ -104,18 +104,20 @@ def send_command(
     relay_password_file: RelayPasswordFileOpt = None,
     relay_ca_file: RelayCaFileOpt = None,
     to_dir: Path | None = typer.Option(None, "--to-dir", help="Write .eml files here for review instead."),
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Send the notices due through the outbox, exactly once, or write them as .eml for review."""
     day = _as_of(as_of)
     gt = open_app()
+    reader = reader_language(lang, gt.business().language)
     relay_given = (relay, relay_tls, relay_user, relay_password_env, relay_password_file, relay_ca_file)
     try:
         if to_dir is not None:
             if any(v is not None for v in relay_given):
                 fail("give the --relay options or --to-dir, not both")
-            _review(gt, day, to_dir)
+            _review(gt, day, to_dir, reader)
         else:
-            _send(gt, day, relay_from_options(gt, *relay_given))
+            _send(gt, day, relay_from_options(gt, *relay_given), reader)
     except SQLAlchemyError as exc:
         database_failed(
             exc,
@@ -126,18 +128,26 @@ def send_command(
         gt.engine.dispose()  # close pooled connections now, not at garbage collection
 
 
-def _review(gt: Goodterms, day: date | None, to_dir: Path) -> None:
+def _review(gt: Goodterms, day: date | None, to_dir: Path, reader: str) -> None:
     from goodterms.handling.followup import write_review
+    from goodterms.handling.reasons import channel_name
 
+    _ = reader_words(reader, gt.business().timezone)[0]
     result = write_review(app=gt, as_of=day, directory=to_dir)
-    say(f"wrote {len(result.written)} message(s) to {to_dir}; nothing was recorded as sent")
+    say(
+        _("wrote %(n)s message(s) to %(dir)s; nothing was recorded as sent")
+        % {"n": len(result.written), "dir": to_dir}
+    )
     for item, rendered in result.manual:
-        say(f"not e-mail ({item.notice.channel}): {item.to.name}: {rendered.subject}")
+        channel = channel_name(item.notice.channel, reader)
+        say(_("not by e-mail (%(channel)s)") % {"channel": channel} + f": {item.to.name}: {rendered.subject}")
 
 
-def _send(gt: Goodterms, day: date | None, relay: Relay) -> None:
+def _send(gt: Goodterms, day: date | None, relay: Relay, reader: str) -> None:
     from goodterms.handling.followup import send
+    from goodterms.handling.reasons import template_name
 
+    _ = reader_words(reader, gt.business().timezone)[0]
     try:
         result = send(app=gt, as_of=day, relay=relay)
     except RelaySetupError as exc:
@@ -146,12 +156,14 @@ def _send(gt: Goodterms, day: date | None, relay: Relay) -> None:
         fail(
             f"the SMTP relay could not be reached ({exc}); the notices stay queued and go out on the next send"
         )
-    say(f"queued {result.queued}, sent {result.sent}")
+    say(_("queued %(queued)s, sent %(sent)s") % {"queued": result.queued, "sent": result.sent})
     for path in result.letters:
-        say(f"letter to post: {path}")
+        say(_("letter to post: %(path)s") % {"path": path})
     for item, rendered in result.manual:
-        typer.echo(
-            f"--- for a person: {item.to.name} ({item.notice.rule})\n{rendered.subject}\n\n{rendered.body}"
-        )
+        notice = template_name(item.notice.template, reader)
+        head = _("for a person: %(client)s (%(notice)s)") % {"client": item.to.name, "notice": notice}
+        # The notice itself is in the client's language: it is what the person sends or says.
+        typer.echo(f"--- {head}\n{rendered.subject}\n\n{rendered.body}")
     for item, why in result.skipped:
-        say(f"skipped {item.to.name} ({item.notice.rule}): {why}")
+        notice = template_name(item.notice.template, reader)
+        say(_("skipped %(client)s (%(notice)s)") % {"client": item.to.name, "notice": notice} + f": {why}")

@@ -55,6 +55,7 @@ def import_command(
         False, "--create-clients", help="Create clients an invoice sheet names that the ledger lacks."
     ),
     fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Import ledger files; each file is stored whole or not at all."""
     gt = open_app()
@@ -112,11 +113,27 @@ def import_command(
     if fmt is Format.json:
         emit_json([r.to_json() for r in results])
     elif results:
+        # Read after the import: the first file may be the one that names the business and its language.
+        _ = reader_words(reader_language(lang, gt.business().language), gt.business().timezone)[0]
+        kinds = {
+            "jsonl": _("ledger events"),
+            "calls": _("call log"),
+            "mail": _("e-mail"),
+            "invoices": _("invoices"),
+            "payments": _("payments"),
+        }
         table(
-            "Imported",
-            ["file", "kind", "new", "updated", "unchanged", "unmatched"],
+            _("Imported"),
+            [_("File"), _("What"), _("New"), _("Updated"), _("Unchanged"), _("Not matched")],
             [
-                (r.path, r.kind, r.counts.inserted, r.counts.updated, r.counts.unchanged, len(r.unmatched))
+                (
+                    r.path,
+                    kinds.get(r.kind, r.kind),
+                    r.counts.inserted,
+                    r.counts.updated,
+                    r.counts.unchanged,
+                    len(r.unmatched),
+                )
                 for r in results
             ],
         )
@@ -124,9 +141,12 @@ def import_command(
             for note in r.notes:
                 say(f"note: {note}")
             for item in r.unmatched[:20]:
-                say(f"unmatched (kept, not imported): {item}")
+                say(_("not matched (kept, not imported): %(item)s") % {"item": item})
             if len(r.unmatched) > 20:
-                say(f"... and {len(r.unmatched) - 20} more unmatched in {r.path}")
+                say(
+                    _("… and %(n)s more not matched in %(file)s")
+                    % {"n": len(r.unmatched) - 20, "file": r.path}
+                )
     if failed:
         raise typer.Exit(2)
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from goodterms.app import Goodterms
 from goodterms.cli.app import app, hostport, open_app, state
-from goodterms.cli.output import emit_json, fail, say, table
+from goodterms.cli.output import ReaderLangOpt, emit_json, fail, reader_language, reader_words, say, table
 from goodterms.connect.config import MailboxSettings
 from goodterms.settings import config_path
 
@@ -124,6 +124,7 @@ def _chosen(gt: Goodterms, name: str | None) -> list[MailboxSettings]:
 def fetch(
     name: str | None = typer.Argument(None, help="The mailbox to read (default: every one)."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Read new mail once: store it, queue acknowledgements, record our sent replies."""
     from goodterms.connect.mailbox import MailboxProblem
@@ -142,19 +143,33 @@ def fetch(
     if fmt == "json":
         emit_json([r.to_json() for r in reports])
         return
+    business = gt.business()
+    _ = reader_words(reader_language(lang, business.language), business.timezone)[0]
     rows = [
         [r.mailbox, f.folder, f.new, f.stored, f.outbound, f.duplicates, f.unmatched, len(f.problems)]
         for r in reports
         for f in r.folders
     ]
     table(
-        "mailbox", ["mailbox", "folder", "new", "stored", "ours", "duplicates", "unmatched", "problems"], rows
+        _("Mailbox"),
+        [
+            _("Mailbox"),
+            _("Folder"),
+            _("New"),
+            _("Stored"),
+            _("Ours"),
+            _("Already stored"),
+            _("Not matched"),
+            _("Problems"),
+        ],
+        rows,
     )
     for r in reports:
         for f in r.folders:
             if f.resynced:
                 say(
-                    f"{r.mailbox}/{f.folder}: the server renumbered this folder; it was read again, nothing stored twice"
+                    f"{r.mailbox}/{f.folder}: "
+                    + _("the server renumbered this folder; it was read again, nothing stored twice")
                 )
             for problem in f.problems:
                 say(f"{r.mailbox}/{f.folder}: {problem}")

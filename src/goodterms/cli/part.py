@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from goodterms.cli.app import app, open_app
-from goodterms.cli.output import fail, say
+from goodterms.cli.output import fail, locale_reader, reader_words, say
+
+if TYPE_CHECKING:
+    from goodterms.web.record_words import Gettext
 
 
 @app.command("part")
@@ -33,11 +37,29 @@ def part_command(
         fail(str(exc))
     finally:
         gt.engine.dispose()  # close pooled connections now, not at garbage collection
+    # The packet is in the client's language (--lang); these lines are for the owner: the LANG locale, else
+    # the business's language.
+    business = gt.business()
+    _ = reader_words(locale_reader() or business.language, business.timezone)[0]
+    files = _file_words(_)
     for name, path in packet.files.items():
-        typer.echo(f"{name}: {path}")
+        typer.echo(f"{files.get(name, name)}: {path}")
     if packet.handover_waits:
-        say("hand-over waits on unpaid invoices (the checklist and letter say so)")
+        say(_("hand-over waits on unpaid invoices (the checklist and letter say so)"))
     if packet.draft:
-        say("draft: review the packet, then run again with --confirm to end the relationship")
+        say(_("draft: review the packet, then run again with --confirm to end the relationship"))
     else:
-        say(f"client {packet.client} is now {packet.status}")
+        say(_("%(client)s: the relationship has ended") % {"client": packet.client})
+
+
+def _file_words(_: Gettext) -> dict[str, str]:
+    """Say what each file of the packet is, for the owner."""
+    return {
+        "evidence": _("evidence log"),
+        "report": _("final report"),
+        "internal": _("final report, internal copy"),
+        "handover": _("hand-over checklist"),
+        "letter_text": _("letter, plain text"),
+        "letter": _("letter"),
+        "manifest": _("contents list"),
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from goodterms.cli import app as cli
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.i18n import translations
 from tests.factories import business, client
+from tests.web.conftest import TestClient
 from tests.web.test_reader_words import READERS, _check_reader, cli_cells
 
 runner = CliRunner()
@@ -83,3 +85,47 @@ def test_the_import_table_says_what_was_read_in_the_readers_words(db_url: str, t
     assert plain.exit_code == 0 and translations("et").gettext("Imported") in plain.stdout, plain.stdout
     thai = runner.invoke(cli, base, env={"LANG": "th_TH.UTF-8", "COLUMNS": "200"})
     assert translations("th").gettext("Imported") in thai.stdout, thai.stdout
+
+
+def test_a_channel_is_said_the_same_way_on_every_surface(
+    gt: Goodterms, signed_in: Callable[[str], TestClient]
+) -> None:
+    """One table of channel words (handling.reasons.CHANNELS): the reports, the settings page, the timeline
+    and the client page's filters say "e-mail", "e-kiri", "ข้อความสั้น" alike; no code like ``email``."""
+    from goodterms.handling.reasons import CHANNELS, channel_name
+    from goodterms.reports.labels import word
+    from goodterms.web.format import Formatter
+    from goodterms.web.record_words import entry_words
+    from goodterms.web.setting_words import part
+
+    for lang in READERS:
+        _ = translations(lang).gettext
+        for code, said in CHANNELS[lang].items():
+            assert said != code or (
+                lang == "en" and code in ("call", "chat", "meeting", "voicemail", "letter")
+            )
+            assert word("channel", code, lang) == said == channel_name(code, lang)
+            assert part("handling_minutes", code, lang) == said
+        contact = {"type": "contact", "channel": "sms", "direction": "inbound"}
+        assert CHANNELS[lang]["sms"] in entry_words(contact, _, Formatter(lang, "Asia/Bangkok"))
+    assert (CHANNELS["en"]["email"], CHANNELS["th"]["sms"]) == ("e-mail", "ข้อความสั้น")
+    owner = signed_in("owner")
+    for lang in READERS:
+        page = owner.get("/clients/c3", params={"lang": lang}).text
+        filters = re.findall(r'name="channel" value="(\w+)"[^>]*> ([^<]+)</label>', page)
+        assert filters and all(said == CHANNELS[lang][code] for code, said in filters), filters
+
+
+def test_hours_are_numbers_of_the_readers_locale() -> None:
+    """A promise's hours and a delivery's hours read as the reader writes numbers: 3,5 t in Estonian."""
+    from datetime import UTC, datetime, timedelta
+
+    from goodterms.web.format import Formatter, promise_label
+    from goodterms.web.record_words import entry_words
+
+    now = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+    for lang, hours in (("en", "3.5 h"), ("et", "3,5 t"), ("th", "3.5 ชม.")):
+        fmt, _ = Formatter(lang, "Asia/Bangkok"), translations(lang).gettext
+        label = promise_label(promised_at=now + timedelta(hours=3.5), now=now, late=False, fmt=fmt, _=_)
+        assert hours in label.text, label.text
+        assert hours in entry_words({"type": "delivery", "hours": 3.5}, _, fmt)

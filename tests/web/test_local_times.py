@@ -46,6 +46,6 @@ def test_timeline_entries_are_said_in_the_readers_words_at_local_times(
     estonian = owner.get("/clients/c3", params={"lang": "et"}).text
     assert "sissetulev: kõne (vastamata)" in estonian and "36 min (mittearvestatav)" in estonian
     thai = owner.get("/clients/c3", params={"lang": "th"}).text
-    assert "โทร ขาเข้า (ไม่ได้รับสาย)" in thai and "10 มี.ค. 2569 01:30" in thai
+    assert "โทรศัพท์ ขาเข้า (ไม่ได้รับสาย)" in thai and "10 มี.ค. 2569 01:30" in thai
     entry = owner.get("/api/clients/c3", params={"lang": "en"}).json()["timeline"]["months"][0]["entries"][0]
     assert (entry["type"], entry["channel"], entry["words"]) == ("contact", "call", "inbound call (missed)")

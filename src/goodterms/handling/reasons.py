@@ -48,11 +48,40 @@ TEMPLATE_NAMES: dict[str, dict[str, str]] = {
         "paused_note": "แจ้งว่างานถูกพักไว้",
     },
 }
-#: Channels a notice goes out on ("manual": a task for our own staff).
+#: Every channel in the reader's words: how a client reached us or we them, and how a notice goes out
+#: ("manual": a task for our own staff). The one table: the web app, the command line, the reports and
+#: the settings page all say a channel with ``channel_name``.
 CHANNELS: dict[str, dict[str, str]] = {
-    "en": {"email": "e-mail", "letter": "letter", "manual": "task for our staff"},
-    "et": {"email": "e-kiri", "letter": "paberkiri", "manual": "ülesanne meie töötajale"},
-    "th": {"email": "อีเมล", "letter": "จดหมาย", "manual": "งานสำหรับพนักงานของเรา"},
+    "en": {
+        "call": "call",
+        "email": "e-mail",
+        "sms": "text message",
+        "voicemail": "voicemail",
+        "chat": "chat",
+        "meeting": "meeting",
+        "letter": "letter",
+        "manual": "task for our staff",
+    },
+    "et": {
+        "call": "kõne",
+        "email": "e-kiri",
+        "sms": "tekstisõnum",
+        "voicemail": "kõneposti sõnum",
+        "chat": "vestlus",
+        "meeting": "kohtumine",
+        "letter": "paberkiri",
+        "manual": "ülesanne meie töötajale",
+    },
+    "th": {
+        "call": "โทรศัพท์",
+        "email": "อีเมล",
+        "sms": "ข้อความสั้น",
+        "voicemail": "ข้อความเสียง",
+        "chat": "แชต",
+        "meeting": "การประชุม",
+        "letter": "จดหมาย",
+        "manual": "งานสำหรับพนักงานของเรา",
+    },
 }
 #: Names of the languages goodterms writes, in each of them.
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
@@ -89,9 +118,9 @@ def template_name(template: str, lang: str) -> str:
 
 
 def channel_name(channel: str, lang: str) -> str:
-    """Return the reader's word for the channel a notice goes out on."""
+    """Return the reader's word for a channel (of a contact, or the one a notice goes out on)."""
     names = CHANNELS[language_of(lang)]
-    return names.get(channel) or channel
+    return names.get(channel) or channel.replace("_", " ")
 
 
 def reason_text(notice: NoticeDue, *, lang: str, as_of: date) -> str:

@@ -257,34 +257,8 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 
-#: The reader's words for the ledger's codes: channels, directions of tone, client status, record types.
+#: The reader's words for the ledger's codes: tone, client status, record types (channels: ``channel_name``).
 _WORDS: dict[str, dict[str, dict[str, str]]] = {
-    "channel": {
-        "en": {
-            "call": "call",
-            "email": "e-mail",
-            "sms": "text message",
-            "voicemail": "voicemail",
-            "chat": "chat",
-            "meeting": "meeting",
-        },
-        "et": {
-            "call": "kõne",
-            "email": "e-kiri",
-            "sms": "tekstisõnum",
-            "voicemail": "kõneposti sõnum",
-            "chat": "vestlus",
-            "meeting": "kohtumine",
-        },
-        "th": {
-            "call": "โทรศัพท์",
-            "email": "อีเมล",
-            "sms": "ข้อความสั้น",
-            "voicemail": "ข้อความเสียง",
-            "chat": "แชต",
-            "meeting": "การประชุม",
-        },
-    },
     "tone": {
         "en": {
             "polite": "polite",
@@ -358,10 +332,18 @@ def word(group: str, code: str | None, lang: str) -> str | None:
     """
     if code is None:
         return None
+    if group == "channel":
+        from goodterms.handling.reasons import channel_name
+
+        return channel_name(code, lang)
     words = _WORDS[group]
     return words[language_of(lang)].get(code) or code.replace("_", " ")
 
 
 def codes(group: str) -> tuple[str, ...]:
     """Return the codes of ``group`` that have words (for tests that look for codes left in text)."""
+    if group == "channel":
+        from goodterms.handling.reasons import CHANNELS
+
+        return tuple(CHANNELS["en"])
     return tuple(_WORDS[group]["en"])

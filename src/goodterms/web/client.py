@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from goodterms.assess.messages import reword_client
 from goodterms.assess.moneyless import client_without_money
 from goodterms.assess.verdict import FLAG_ADVICE
+from goodterms.handling.reasons import channel_name
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import NotFound
 from goodterms.ledger.stale import mark_stale
@@ -256,8 +257,10 @@ def client_page(
     user = require(request)
     types, channels = _clean(type or [], channel or [])
     data = client_data(request, user, ref, types=types, channels=channels, until=until, before=before)
-    charts = [] if is_htmx(request) else _charts(data, translations(language(request, user)).gettext)
-    values = {"ref": ref, "data": data, "charts": charts, "types": TIMELINE_TYPES, "channels": CHANNELS}
+    lang = language(request, user)
+    charts = [] if is_htmx(request) else _charts(data, translations(lang).gettext)
+    channels_words = [(c, channel_name(c, lang)) for c in CHANNELS]
+    values = {"ref": ref, "data": data, "charts": charts, "types": TIMELINE_TYPES, "channels": channels_words}
     return render(request, "client.html", values, user=user, block="timeline")
 
 

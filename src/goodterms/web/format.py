@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_time_format
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from goodterms.web.i18n import BABEL_LOCALES
 
@@ -72,6 +72,10 @@ class Formatter:
             moment = moment.replace(tzinfo=UTC)
         return f"{self.date(moment)} {self.time(moment)}"
 
+    def number(self, value: float | int | str | Decimal) -> str:
+        """Format a count or a number of hours in the locale, to one decimal (3.5 h; 3,5 t in Estonian)."""
+        return format_decimal(Decimal(str(value)), format="#,##0.#", locale=_babel(self.locale))
+
     def money(self, amount: str | Decimal, currency: str) -> str:
         """Format an amount of money in the locale."""
         return format_currency(Decimal(amount), currency, locale=_babel(self.locale))
@@ -98,6 +102,11 @@ def promise_label(
     )
     if late or hours < 0:
         return Promise(
-            _("reply was due %(when)s · missed by %(h)s h") % {"when": when, "h": round(-hours, 1)}, True, "⚠"
+            _("reply was due %(when)s · missed by %(h)s h")
+            % {"when": when, "h": fmt.number(round(-hours, 1))},
+            True,
+            "⚠",
         )
-    return Promise(_("reply due %(when)s · %(h)s h left") % {"when": when, "h": round(hours, 1)}, False, "◷")
+    return Promise(
+        _("reply due %(when)s · %(h)s h left") % {"when": when, "h": fmt.number(round(hours, 1))}, False, "◷"
+    )

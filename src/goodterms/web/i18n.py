@@ -58,7 +58,7 @@ def pick_language(*, asked: str | None, cookie: str | None, user: str | None, ac
 
 
 # Words the templates translate from data (roles, codes, types), so that extraction can see them;
-# the client-facing template names come from template_store.FAMILIES.
+# the client-facing template names come from template_store.FAMILIES, channels from handling.reasons.CHANNELS.
 DYNAMIC_MESSAGES = (
     "owner",
     "manager",
@@ -98,14 +98,6 @@ DYNAMIC_MESSAGES = (
     "concession",
     "work",
     "note",
-    "email",
-    "call",
-    "chat",
-    "meeting",
-    "sms",
-    "voicemail",
-    "manual",
-    "letter",
     "mon",
     "tue",
     "wed",

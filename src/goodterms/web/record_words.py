@@ -28,8 +28,10 @@ def anchor(kind: str, ext_id: str) -> str:
     return f"rec-{kind}-{safe}"
 
 
-def _contact(e: Mapping[str, Any], _: Gettext) -> str:
-    channel = _(str(e.get("channel", "")))
+def _contact(e: Mapping[str, Any], _: Gettext, lang: str) -> str:
+    from goodterms.handling.reasons import channel_name
+
+    channel = channel_name(str(e.get("channel", "")), lang)
     said = (_("inbound %(channel)s") if e.get("direction") == "inbound" else _("outbound %(channel)s")) % {
         "channel": channel
     }
@@ -98,13 +100,13 @@ def entry_words(e: Mapping[str, Any], _: Gettext, fmt: Formatter) -> str:
     """Say what a timeline entry is, in the reader's language (the client's own words are its ``gist``)."""
     kind = str(e.get("type"))
     if kind == "contact":
-        return _contact(e, _)
+        return _contact(e, _, fmt.lang)
     if kind == "request":
         return _request(e, _)
     if kind == "reply":
         return _("our reply") + (" · " + _("resolves the request") if e.get("resolves") else "")
     if kind == "delivery":
-        return _("delivery") + " · " + _("%(h)s h") % {"h": e.get("hours", 0)}
+        return _("delivery") + " · " + _("%(h)s h") % {"h": fmt.number(e.get("hours") or 0)}
     if kind == "approval_ask":
         return _ask(e, _)
     if kind == "approval_answer":

@@ -231,17 +231,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Contact channels (the boxes of handling_minutes) in words.
-CHANNELS: dict[str, dict[str, str]] = {
-    "email": {"en": "email", "th": "อีเมล", "et": "e-kiri"},
-    "sms": {"en": "text message", "th": "ข้อความ SMS", "et": "SMS"},
-    "chat": {"en": "chat", "th": "แชท", "et": "vestlus"},
-    "voicemail": {"en": "voicemail", "th": "ข้อความเสียง", "et": "kõnepost"},
-    "call": {"en": "call", "th": "โทรศัพท์", "et": "kõne"},
-    "meeting": {"en": "meeting", "th": "การประชุม", "et": "kohtumine"},
-    "letter": {"en": "letter", "th": "จดหมาย", "et": "kiri"},
-}
-
 
 def label(setting: str, lang: str) -> str:
     """Return the reader's label for an assessment setting (its words, never its goodterms.toml key)."""
@@ -253,8 +242,10 @@ def label(setting: str, lang: str) -> str:
 
 def part(setting: str, key: str, lang: str) -> str:
     """Return the reader's word for one box of a setting: a severity, a flag, a channel, or the user's own name."""
-    if setting == "handling_minutes" and key in CHANNELS:
-        return CHANNELS[key].get(messages.language(lang), CHANNELS[key]["en"])
+    if setting == "handling_minutes":
+        from goodterms.handling.reasons import channel_name
+
+        return channel_name(key, lang)
     if setting == "turnaround_hours":
         return key  # the business's own kinds of work, named as it names them
     return messages.name(key, lang)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from goodterms.app import Goodterms
 from goodterms.assess import messages as msg
 from goodterms.desk.queue import due_requests
+from goodterms.handling.reasons import channel_name, template_name
 from goodterms.ledger import models as m
 from goodterms.ledger.views import clients_records
 from goodterms.web.accounts import User
@@ -215,7 +216,7 @@ def _waiting(request: Request, day: date, assessed: Mapping[str, Any] | None) ->
 
 
 def _followups(
-    request: Request, day: date, assessed: Mapping[str, Any] | None, _: Gettext, limit: int
+    request: Request, day: date, assessed: Mapping[str, Any] | None, _: Gettext, lang: str, limit: int
 ) -> dict[str, Any]:
     """Return the notices due today that wait for a person to approve them, the first ``limit`` listed."""
     waiting = _waiting(request, day, assessed)
@@ -226,9 +227,9 @@ def _followups(
             "client_language": i.to.language,
             "rule": i.notice.rule,
             "template": i.notice.template,
-            "template_words": _(i.notice.template),
+            "template_words": template_name(i.notice.template, lang),
             "channel": i.notice.channel,
-            "channel_words": _(i.notice.channel),
+            "channel_words": channel_name(i.notice.channel, lang),
         }
         for i in waiting[:limit]
     ]
@@ -345,7 +346,7 @@ def today_data(request: Request, user: User, limit: int = 50) -> dict[str, Any]:
         "today_words": fmt.date(now),
         "language": fmt.lang,
         "requests": _requests(w, now, zone, fmt, gettext, limit),
-        "followups": _followups(request, now.astimezone(zone).date(), assessed, gettext, limit)
+        "followups": _followups(request, now.astimezone(zone).date(), assessed, gettext, fmt.lang, limit)
         if manager
         else None,
         "verdict_changes": _changes(w, now, fmt),

@@ -240,3 +240,35 @@ def test_bounded_timeline_has_the_same_entries_as_the_full_timeline(engine: Engi
     mine = [e for m in paged["months"] for e in m["entries"]]
     assert sorted(mine, key=lambda e: (e["at"], e["type"], e["id"])) == full
     assert len({e["type"] for e in full}) >= 10
+
+
+def test_the_evidence_of_many_clients_is_read_in_a_constant_number_of_queries(engine: Engine) -> None:
+    """The home page asks for the evidence of up to fifty clients at once: the queries do not grow with
+    the clients (one per client before), and a record named under another client is not shown."""
+    from sqlalchemy import event
+
+    from goodterms.ledger.views import clients_records
+
+    _ledger(engine, 24)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    def read(refs: list[str]) -> dict[str, dict[tuple[str, str], object]]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            wanted = {ref: {"contact": [f"{ref}-k0", f"{ref}-k1", "k03-k0"]} for ref in refs}
+            return clients_records(engine=engine, wanted=wanted)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    few = read(["k01", "k02", "k03"])
+    few_queries = len(statements)
+    many = read([f"k{i:02d}" for i in range(1, 24)])
+    assert len(statements) == few_queries, (few_queries, statements)
+    assert sorted(few["k02"]) == [("contact", "k02-k0"), ("contact", "k02-k1")]  # not k03's record
+    assert sorted(few["k03"]) == [("contact", "k03-k0"), ("contact", "k03-k1")]
+    assert sorted(few["k01"]) == [("contact", "k01-k0")]
+    assert many["k02"] == few["k02"]

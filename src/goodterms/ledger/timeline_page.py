@@ -156,85 +156,67 @@ def _note(row: Any) -> Entry:
 
 @dataclass(frozen=True)
 class _Kind:
-    """How one record type is read: its query for a client, its time and source-id columns, its entry."""
+    """How one record type is read: its rows (with whatever they join), the column naming their client, their
+    time and source-id columns, and their entry."""
 
-    query: Callable[[int], Any]
+    base: Callable[[], Any]
+    client: Any
     at: Any
     ext_id: Any
     build: Callable[[Any], Entry]
 
+    def query(self, client_id: int) -> Any:
+        """Return the select of one client's records of this type."""
+        return self.base().where(self.client == client_id)
+
 
 KINDS: Mapping[str, _Kind] = {
     "contact": _Kind(
-        lambda cid: select(m.Contact).where(m.Contact.client_id == cid),
-        m.Contact.at,
-        m.Contact.ext_id,
-        _contact,
+        lambda: select(m.Contact), m.Contact.client_id, m.Contact.at, m.Contact.ext_id, _contact
     ),
     "request": _Kind(
-        lambda cid: select(m.Request).where(m.Request.client_id == cid),
-        m.Request.at,
-        m.Request.ext_id,
-        _request,
+        lambda: select(m.Request), m.Request.client_id, m.Request.at, m.Request.ext_id, _request
     ),
     "reply": _Kind(
-        lambda cid: (
-            select(m.Reply, m.Request.ext_id, m.Request.subject)
-            .join(m.Request)
-            .where(m.Request.client_id == cid)
-        ),
+        lambda: select(m.Reply, m.Request.ext_id, m.Request.subject).join(m.Request),
+        m.Request.client_id,
         m.Reply.at,
         m.Reply.ext_id,
         _reply,
     ),
     "delivery": _Kind(
-        lambda cid: select(m.Delivery).where(m.Delivery.client_id == cid),
-        m.Delivery.at,
-        m.Delivery.ext_id,
-        _delivery,
+        lambda: select(m.Delivery), m.Delivery.client_id, m.Delivery.at, m.Delivery.ext_id, _delivery
     ),
     "approval_ask": _Kind(
-        lambda cid: select(m.ApprovalAsk).where(m.ApprovalAsk.client_id == cid),
-        m.ApprovalAsk.at,
-        m.ApprovalAsk.ext_id,
-        _ask,
+        lambda: select(m.ApprovalAsk), m.ApprovalAsk.client_id, m.ApprovalAsk.at, m.ApprovalAsk.ext_id, _ask
     ),
     "approval_answer": _Kind(
-        lambda cid: (
-            select(m.ApprovalAnswer, m.ApprovalAsk.ext_id, m.ApprovalAsk.subject)
-            .join(m.ApprovalAsk)
-            .where(m.ApprovalAsk.client_id == cid)
-        ),
+        lambda: select(m.ApprovalAnswer, m.ApprovalAsk.ext_id, m.ApprovalAsk.subject).join(m.ApprovalAsk),
+        m.ApprovalAsk.client_id,
         m.ApprovalAnswer.at,
         m.ApprovalAnswer.ext_id,
         _answer,
     ),
     "invoice": _Kind(
-        lambda cid: select(m.Invoice).where(m.Invoice.client_id == cid),
-        m.Invoice.issued,
-        m.Invoice.ext_id,
-        _invoice,
+        lambda: select(m.Invoice), m.Invoice.client_id, m.Invoice.issued, m.Invoice.ext_id, _invoice
     ),
     "payment": _Kind(
-        lambda cid: select(m.Payment, m.Invoice).join(m.Invoice).where(m.Invoice.client_id == cid),
+        lambda: select(m.Payment, m.Invoice).join(m.Invoice),
+        m.Invoice.client_id,
         m.Payment.at,
         m.Payment.ext_id,
         _payment,
     ),
     "concession": _Kind(
-        lambda cid: select(m.Concession).where(m.Concession.client_id == cid),
+        lambda: select(m.Concession),
+        m.Concession.client_id,
         m.Concession.at,
         m.Concession.ext_id,
         _concession,
     ),
-    "work": _Kind(
-        lambda cid: select(m.WorkLog).where(m.WorkLog.client_id == cid), m.WorkLog.at, m.WorkLog.ext_id, _work
-    ),
+    "work": _Kind(lambda: select(m.WorkLog), m.WorkLog.client_id, m.WorkLog.at, m.WorkLog.ext_id, _work),
     "note": _Kind(
-        lambda cid: select(m.StaffNote).where(m.StaffNote.client_id == cid),
-        m.StaffNote.at,
-        m.StaffNote.ext_id,
-        _note,
+        lambda: select(m.StaffNote), m.StaffNote.client_id, m.StaffNote.at, m.StaffNote.ext_id, _note
     ),
 }
 
@@ -272,15 +254,29 @@ def timeline_records(
     session: Session, *, client_id: int, wanted: Mapping[str, Collection[str]]
 ) -> dict[tuple[str, str], Entry]:
     """Return the timeline entries of the client's records named by type → source ids (unknown ones left out)."""
-    out: dict[tuple[str, str], Entry] = {}
-    for kind, ids in wanted.items():
-        spec = KINDS.get(kind)
-        if spec is None or not ids:
-            continue
-        query = spec.query(client_id).where(spec.ext_id.in_(sorted(set(ids))))
-        for row in session.execute(query):
-            entry = spec.build(row)
-            out[(kind, entry["id"])] = entry
+    return many_timeline_records(session, {client_id: wanted}).get(client_id, {})
+
+
+#: Source ids asked for in one query at most (well under SQLite's limit on bound parameters).
+_CHUNK = 500
+
+
+def many_timeline_records(
+    session: Session, wanted: Mapping[int, Mapping[str, Collection[str]]]
+) -> dict[int, dict[tuple[str, str], Entry]]:
+    """Return, for each client id, the timeline entries of its records named by type → source ids: one query
+    per record type for every client together (source ids are unique per table, so each row is found through
+    its unique index), a record of another client than the one that named it left out."""
+    out: dict[int, dict[tuple[str, str], Entry]] = {cid: {} for cid in wanted}
+    for kind, spec in KINDS.items():
+        named = {(cid, i) for cid, records in wanted.items() for i in records.get(kind, ())}
+        ids = sorted({i for _, i in named})
+        for start in range(0, len(ids), _CHUNK):
+            query = spec.base().add_columns(spec.client).where(spec.ext_id.in_(ids[start : start + _CHUNK]))
+            for row in session.execute(query):
+                entry, cid = spec.build(row), row[-1]
+                if (cid, entry["id"]) in named:
+                    out[cid][(kind, entry["id"])] = entry
     return out
 
 

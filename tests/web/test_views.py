@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import statistics
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -272,3 +273,32 @@ def test_the_evidence_of_many_clients_is_read_in_a_constant_number_of_queries(en
     assert sorted(few["k03"]) == [("contact", "k03-k0"), ("contact", "k03-k1")]
     assert sorted(few["k01"]) == [("contact", "k01-k0")]
     assert many["k02"] == few["k02"]
+
+
+def test_the_last_30_days_of_every_client_are_counted_from_the_time_index(engine: Engine) -> None:
+    """The client page's portfolio median counts the last 30 days' contacts per client: on SQLite from a
+    range of ix_contacts_at_client (time first), not by walking every contact in the client index."""
+    from sqlalchemy import func, select
+
+    from goodterms.ledger import models as m
+
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL plans by its statistics; the numbers are checked by the test above
+    _ledger(engine, 8)
+    by_client = m.Contact.client_id + 0
+    query = select(by_client, func.count()).where(m.Contact.at >= NOW).group_by(by_client)
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_contacts_at_client (at>" in plan, plan
+    with engine.connect() as conn:  # the same numbers, counted one client at a time
+        since = NOW - timedelta(days=30)
+        counts = {
+            ref: conn.execute(
+                select(func.count()).where(m.Contact.client_id == cid, m.Contact.at >= since)
+            ).scalar_one()
+            for cid, ref in conn.execute(select(m.Client.id, m.Client.ext_id))
+        }
+    headline = client_headline(engine=engine, ref="k03", now=NOW)
+    assert headline["contacts_30d"] == counts["k03"] > 0
+    assert headline["portfolio_median_30d"] == statistics.median(counts.values())

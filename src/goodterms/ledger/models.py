@@ -162,6 +162,7 @@ class Contact(Imported, Base):
         CheckConstraint("direction in ('inbound','outbound')", name="direction"),
         CheckConstraint("duration_s >= 0", name="duration"),
         Index("ix_contacts_client_at", "client_id", "at"),
+        Index("ix_contacts_at_client", "at", "client_id"),  # the last 30 days of every client (views)
         Index("ix_contacts_message_id", "message_id"),
     )
 

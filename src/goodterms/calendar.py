@@ -47,6 +47,19 @@ class BusinessCalendar:
         now = local.timetz().replace(tzinfo=None)
         return any(start <= now < end for start, end in self._spans(local.date()))
 
+    def open_spans(self, start: datetime, end: datetime) -> list[tuple[float, float]]:
+        """Return the open hours from ``start`` to ``end`` (aware) as (opens, closes) POSIX timestamps in
+        order: a moment is open when it falls in one of them, as ``is_open`` says of each moment alone."""
+        zone = self.zone
+        day, last = start.astimezone(zone).date() - timedelta(days=1), end.astimezone(zone).date()
+        out: list[tuple[float, float]] = []
+        while day <= last:
+            for s, e in self._spans(day):
+                opens = datetime.combine(day, s, tzinfo=zone).timestamp()
+                out.append((opens, datetime.combine(day, e, tzinfo=zone).timestamp()))
+            day += timedelta(days=1)
+        return out
+
     def is_late_night(self, moment: datetime, *, start: int = 22, end: int = 6) -> bool:
         """Say whether a moment falls in the night (22:00-06:00 local by default)."""
         hour = moment.astimezone(self.zone).hour

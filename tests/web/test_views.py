@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from goodterms.calendar import WEEKDAYS, BusinessCalendar
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.ledger.views import (
     PortfolioQuery,
@@ -22,9 +23,8 @@ from tests.factories import at, business, client, contact
 NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
 
 
-class AlwaysOpen:
-    def is_open(self, moment: datetime) -> bool:
-        return moment.hour < 12
+#: Open every morning, 00:00-12:00 UTC.
+MORNINGS = BusinessCalendar.from_settings("UTC", {d: [["00:00", "12:00"]] for d in WEEKDAYS}, [])
 
 
 def _ledger(engine: Engine, n: int = 25) -> None:
@@ -137,7 +137,7 @@ def test_contact_weeks_count_by_channel_and_after_hours_share(engine: Engine) ->
     events.append(contact("a", 1, "2026-03-30T09:00:00+00:00", channel="call"))
     events.append(contact("a", 2, "2026-03-30T20:00:00+00:00"))
     import_event_dicts(engine, events)
-    weeks = contact_weeks(engine=engine, ref="a", now=NOW, calendar=AlwaysOpen(), weeks=4)
+    weeks = contact_weeks(engine=engine, ref="a", now=NOW, calendar=MORNINGS, weeks=4)
     assert len(weeks) == 4
     assert weeks[-1]["by_channel"] == {"call": 1, "email": 1}
     assert weeks[-1]["after_hours_share"] == 0.5
@@ -302,3 +302,35 @@ def test_the_last_30_days_of_every_client_are_counted_from_the_time_index(engine
     headline = client_headline(engine=engine, ref="k03", now=NOW)
     assert headline["contacts_30d"] == counts["k03"] > 0
     assert headline["portfolio_median_30d"] == statistics.median(counts.values())
+
+
+def test_the_after_hours_share_agrees_with_the_calendar_moment_by_moment(engine: Engine) -> None:
+    """contact_weeks reads the opening hours once as spans; each contact is after hours exactly when the
+    calendar says so of its moment (Tallinn: a clock change on 29 March, a holiday, a half-hour close)."""
+    from collections import Counter
+
+    calendar = BusinessCalendar.from_settings(
+        "Europe/Tallinn",
+        {
+            "mon": [["09:00", "12:30"], ["13:00", "17:00"]],
+            "tue": [["09:00", "17:00"]],
+            "sat": [["10:00", "24:00"]],
+        },
+        ["2026-03-24"],
+    )
+    moments = [datetime(2026, 3, 4, 12, 7, tzinfo=UTC) + timedelta(minutes=37 * i) for i in range(1200)]
+    events: list[dict[str, object]] = [business(), client("a")]
+    events += [contact("a", i, moment.isoformat()) for i, moment in enumerate(moments)]
+    import_event_dicts(engine, events)
+    weeks = contact_weeks(engine=engine, ref="a", now=NOW, calendar=calendar, weeks=4)
+    start = NOW - timedelta(weeks=4)
+    expected: Counter[int] = Counter()
+    totals: Counter[int] = Counter()
+    for moment in moments:
+        if start <= moment < NOW:
+            index = min(3, int((moment - start) / timedelta(weeks=1)))
+            totals[index] += 1
+            expected[index] += not calendar.is_open(moment)
+    assert [w["total"] for w in weeks] == [totals[i] for i in range(4)]
+    assert [w["after_hours_share"] for w in weeks] == [round(expected[i] / totals[i], 3) for i in range(4)]
+    assert 0 < sum(expected.values()) < sum(totals.values())

@@ -8,6 +8,7 @@ PostgreSQL alike; nothing here writes.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Select, func, or_, select
+from sqlalchemy import Engine, Select, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
@@ -43,7 +44,7 @@ CHANNELS = ("call", "email", "sms", "voicemail", "chat", "meeting")
 class OpenHours(Protocol):
     """What the views need from a business calendar."""
 
-    def is_open(self, moment: datetime) -> bool: ...
+    def open_spans(self, start: datetime, end: datetime) -> Sequence[tuple[float, float]]: ...
 
 
 @dataclass(frozen=True)
@@ -247,18 +248,23 @@ def contact_weeks(
     start = now - timedelta(weeks=weeks)
     with engine.connect() as conn:
         client = _client_row(conn, ref)
+        # Seconds since the epoch, not datetimes: a busy client has thousands of contacts in twelve weeks.
         rows = conn.execute(
-            select(m.Contact.at, m.Contact.channel).where(
+            select(extract("epoch", m.Contact.at), m.Contact.channel).where(
                 m.Contact.client_id == client.id, m.Contact.at >= start, m.Contact.at < now
             )
         ).all()
+    spans = calendar.open_spans(start, now)
+    opens = [s for s, _ in spans]
+    first, week = start.timestamp(), timedelta(weeks=1).total_seconds()
     buckets: dict[int, Counter[str]] = defaultdict(Counter)
     after: Counter[int] = Counter()
-    for at, channel in rows:
-        moment = at if at.tzinfo else at.replace(tzinfo=UTC)
-        index = min(weeks - 1, int((moment - start) / timedelta(weeks=1)))
+    for seconds, channel in rows:
+        moment = float(seconds)
+        index = min(weeks - 1, int((moment - first) // week))
         buckets[index][channel] += 1
-        if not calendar.is_open(moment):
+        span = bisect_right(opens, moment) - 1
+        if span < 0 or moment >= spans[span][1]:
             after[index] += 1
     out = []
     for i in range(weeks):

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from goodterms.assess import messages as reader_words
+from goodterms.handling.reasons import CHANNELS
 from tests.browser.conftest import LANGS, Server, check_page, gettext_for, sign_in
 
 # One client of each language in the demo (c001 Thai, c002 Estonian, c003 English), all flagged.
@@ -140,7 +141,7 @@ def test_timeline_filter_without_a_date_shows_only_the_chosen_type(page: Page, l
     page.wait_for_url(re.compile(r"type=contact"), wait_until="commit")
     kinds = page.locator("#timeline .kind")
     expect(kinds.first).to_be_visible()
-    channels = [_(c) for c in ("call", "email", "sms", "voicemail", "chat", "meeting")]
+    channels = list(CHANNELS[lang].values())  # the one table of channel words (handling.reasons)
     said = kinds.all_inner_texts()  # "inbound call (missed)": contacts, each said with its channel
     assert said and all(any(c in k for c in channels) for k in said), said
     check_page(page, lang, "06-client-timeline-contacts")

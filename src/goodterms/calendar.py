@@ -52,12 +52,18 @@ class BusinessCalendar:
         order: a moment is open when it falls in one of them, as ``is_open`` says of each moment alone."""
         zone = self.zone
         day, last = start.astimezone(zone).date() - timedelta(days=1), end.astimezone(zone).date()
-        out: list[tuple[float, float]] = []
+        found: list[tuple[float, float]] = []
         while day <= last:
             for s, e in self._spans(day):
                 opens = datetime.combine(day, s, tzinfo=zone).timestamp()
-                out.append((opens, datetime.combine(day, e, tzinfo=zone).timestamp()))
+                found.append((opens, datetime.combine(day, e, tzinfo=zone).timestamp()))
             day += timedelta(days=1)
+        out: list[tuple[float, float]] = []
+        for opens, closes in sorted(found):  # spans that overlap or touch become one
+            if out and opens <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], closes))
+            else:
+                out.append((opens, closes))
         return out
 
     def is_late_night(self, moment: datetime, *, start: int = 22, end: int = 6) -> bool:

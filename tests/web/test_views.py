@@ -273,6 +273,14 @@ def test_the_evidence_of_many_clients_is_read_in_a_constant_number_of_queries(en
     assert sorted(few["k03"]) == [("contact", "k03-k0"), ("contact", "k03-k1")]
     assert sorted(few["k01"]) == [("contact", "k01-k0")]
     assert many["k02"] == few["k02"]
+    # One client named twice, by its id and by its name: each name gets the records it asked for.
+    both = clients_records(
+        engine=engine, wanted={"k02": {"contact": ["k02-k0"]}, "Client 02": {"contact": ["k02-k1"]}}
+    )
+    assert (sorted(both["k02"]), sorted(both["Client 02"])) == (
+        [("contact", "k02-k0")],
+        [("contact", "k02-k1")],
+    )
 
 
 def test_the_last_30_days_of_every_client_are_counted_from_the_time_index(engine: Engine) -> None:
@@ -306,15 +314,17 @@ def test_the_last_30_days_of_every_client_are_counted_from_the_time_index(engine
 
 def test_the_after_hours_share_agrees_with_the_calendar_moment_by_moment(engine: Engine) -> None:
     """contact_weeks reads the opening hours once as spans; each contact is after hours exactly when the
-    calendar says so of its moment (Tallinn: a clock change on 29 March, a holiday, a half-hour close)."""
+    calendar says so of its moment (Tallinn: a clock change on 29 March, a holiday, a half-hour close,
+    a span inside another)."""
     from collections import Counter
 
     calendar = BusinessCalendar.from_settings(
         "Europe/Tallinn",
         {
             "mon": [["09:00", "12:30"], ["13:00", "17:00"]],
-            "tue": [["09:00", "17:00"]],
+            "tue": [["09:00", "17:00"], ["10:00", "11:00"]],  # a span inside another
             "sat": [["10:00", "24:00"]],
+            "sun": [["00:00", "02:00"]],  # touches Saturday's
         },
         ["2026-03-24"],
     )

@@ -385,5 +385,14 @@ def clients_records(
         }
         for ref in wanted.keys() - ids.keys():  # a name rather than a source id
             ids[ref] = find_client(session, ref).id
-        found = many_timeline_records(session, {ids[ref]: records for ref, records in wanted.items()})
-        return {ref: found[ids[ref]] for ref in wanted}
+        by_id: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for ref, records in wanted.items():  # a client named twice (by id and by name) is read once
+            for kind, names in records.items():
+                by_id[ids[ref]][kind].update(names)
+        found = many_timeline_records(session, by_id)
+        return {
+            ref: {
+                key: entry for key, entry in found[ids[ref]].items() if key[1] in wanted[ref].get(key[0], ())
+            }
+            for ref in wanted
+        }

@@ -4,7 +4,8 @@
 contacts needs a bounded read instead. Entries have the same shape as that function's, plus the
 facts a reader's words are made of (``gist``: the client's words or the record's title; channel,
 direction, billable, kind, outcome ...), so each front door can say the entry in its reader's language.
-``timeline_records`` reads the entries of given records (the evidence behind a finding).
+``many_timeline_records`` reads the entries of given records (the evidence behind findings), for any
+number of clients at once.
 """
 
 from __future__ import annotations
@@ -248,13 +249,6 @@ def timeline_entries(
         out = [e for e in out if e["at"] < cut]
     out.sort(key=lambda e: (e["at"], e["type"], e["id"]), reverse=True)
     return out[:take]
-
-
-def timeline_records(
-    session: Session, *, client_id: int, wanted: Mapping[str, Collection[str]]
-) -> dict[tuple[str, str], Entry]:
-    """Return the timeline entries of the client's records named by type → source ids (unknown ones left out)."""
-    return many_timeline_records(session, {client_id: wanted}).get(client_id, {})
 
 
 #: Source ids asked for in one query at most (well under SQLite's limit on bound parameters).

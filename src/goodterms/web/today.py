@@ -216,7 +216,7 @@ def _waiting(request: Request, day: date, assessed: Mapping[str, Any] | None) ->
 
 
 def _followups(
-    request: Request, day: date, assessed: Mapping[str, Any] | None, _: Gettext, lang: str, limit: int
+    request: Request, day: date, assessed: Mapping[str, Any] | None, lang: str, limit: int
 ) -> dict[str, Any]:
     """Return the notices due today that wait for a person to approve them, the first ``limit`` listed."""
     waiting = _waiting(request, day, assessed)
@@ -346,7 +346,7 @@ def today_data(request: Request, user: User, limit: int = 50) -> dict[str, Any]:
         "today_words": fmt.date(now),
         "language": fmt.lang,
         "requests": _requests(w, now, zone, fmt, gettext, limit),
-        "followups": _followups(request, now.astimezone(zone).date(), assessed, gettext, fmt.lang, limit)
+        "followups": _followups(request, now.astimezone(zone).date(), assessed, fmt.lang, limit)
         if manager
         else None,
         "verdict_changes": _changes(w, now, fmt),

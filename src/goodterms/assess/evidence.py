@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
 
-from goodterms.assess.findings import Evidence
+from goodterms.assess.findings import Evidence, cite
 from goodterms.assess.load import Scope, from_epoch
 from goodterms.assess.sql import (
     Moments,
@@ -192,7 +192,7 @@ def _contact_evidence(
     for code, cid, ext_id, at_s, quote, _rank, total in rows:
         evidence, totals = found[cid]
         totals[code] = int(total)
-        evidence.setdefault(code, []).append(Evidence("contact", ext_id, from_epoch(at_s), _quote(quote)))
+        evidence.setdefault(code, []).append(cite("contact", ext_id, from_epoch(at_s), _quote(quote)))
 
 
 def _fetch(

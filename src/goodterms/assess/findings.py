@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from goodterms.assess.config import Levels
 from goodterms.assess.messages import Message
@@ -17,23 +17,35 @@ Measure = int | float | str | None
 
 @dataclass(frozen=True)
 class Evidence:
-    """One ledger record behind a finding: its event type, source id and time."""
+    """One ledger record behind a finding: its event type, source id and time.
+
+    Stored as it is (``Finding.to_json(stored=True)``): the JSON columns' writer (orjson) writes its
+    fields in this order and ``at`` as ``isoformat`` does, the same JSON as ``to_json`` without building it.
+    """
 
     type: str
     id: str
     at: datetime | None
-    quote: str | None = None
+    quote: ClassVar[str | None] = None  # a field of QuotedEvidence only
 
     def to_json(self) -> dict[str, Any]:
-        at = self.at  # inline: a portfolio's findings cite hundreds of thousands of records
-        data: dict[str, Any] = {
-            "type": self.type,
-            "id": self.id,
-            "at": None if at is None else at.isoformat(),
-        }
-        if self.quote is not None:
-            data["quote"] = self.quote
-        return data
+        at = self.at
+        return {"type": self.type, "id": self.id, "at": None if at is None else at.isoformat()}
+
+
+@dataclass(frozen=True)
+class QuotedEvidence(Evidence):
+    """A record cited with its words (a hostile message's text)."""
+
+    quote: str  # type: ignore[misc]  # the base reads None: only quoted records carry the field
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "quote": self.quote}
+
+
+def cite(type: str, id: str, at: datetime | None, quote: str | None = None) -> Evidence:
+    """Return the evidence of a record, quoted when ``quote`` is given."""
+    return Evidence(type, id, at) if quote is None else QuotedEvidence(type, id, at, quote)
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,9 @@ class Finding:
         """Return the summary in a reader's language (as written when the finding has no message)."""
         return self.summary if self.message is None else self.message.text(lang)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, stored: bool = False) -> dict[str, Any]:
+        """Return the finding as JSON; ``stored`` leaves the evidence records as they are for the JSON
+        columns' writer (a portfolio cites hundreds of thousands of them: no dict is built for each)."""
         data: dict[str, Any] = {
             "code": self.code,
             "severity": self.severity,
@@ -67,7 +81,7 @@ class Finding:
             "measures": dict(self.measures),
             "threshold": dict(self.threshold),
             "contribution": self.contribution,
-            "evidence": [e.to_json() for e in self.evidence],
+            "evidence": list(self.evidence) if stored else [e.to_json() for e in self.evidence],
         }
         if self.message is not None:
             data["message"] = self.message.to_json()

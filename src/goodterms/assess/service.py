@@ -45,13 +45,14 @@ class ClientResult:
     advice: list[dict[str, str]]
     trend: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, stored: bool = False) -> dict[str, Any]:
+        """Return the client's assessment as JSON (``stored``: as ``Finding.to_json`` says)."""
         return {
             "id": self.id,
             "name": self.name,
             "health": self.health,
             "verdict": self.verdict,
-            "flags": [f.to_json() for f in self.flags],
+            "flags": [f.to_json(stored=stored) for f in self.flags],
             "advice": self.advice,
             "trend": self.trend,
         }

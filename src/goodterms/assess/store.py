@@ -45,6 +45,7 @@ from goodterms.assess.service import (
     assess_settings,
     month_ends,
 )
+from goodterms.gcpause import gc_paused
 from goodterms.ledger import models as m
 from goodterms.ledger.queries import find_client as lookup_client
 from goodterms.ledger.stale import insert_for as _insert
@@ -202,8 +203,12 @@ def refresh_all(app: Goodterms) -> int:
 
     A trend's closed months come from the stored month ends of the clients not marked stale; only
     the months missing there (a month just closed, a new client, a stale one) are computed.
+
+    The cyclic garbage collector stays paused while the result is stored too (its JSON is millions of
+    small objects), and runs once after the result is gone: collecting while it is alive walks all of it.
     """
-    return len(_refresh_all(app).clients)
+    with gc_paused(collect_after=True):
+        return len(_refresh_all(app).clients)
 
 
 def _refresh_all(app: Goodterms) -> AssessResult:
@@ -321,7 +326,7 @@ def _write(
                     "settings_key": key,
                     "health": one.health,
                     "verdict": one.verdict,
-                    "data": {**one.to_json(), "ours": (ours or {}).get(one.id, [])},
+                    "data": {**one.to_json(stored=True), "ours": (ours or {}).get(one.id, [])},
                     "generation": generation,
                 }
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import weakref
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from contextlib import contextmanager
 from importlib.resources import files
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
@@ -26,6 +28,21 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get("GOODTERMS_DATABASE_URL") or DEFAULT_URL
 
 
+def json_dumps(value: Any) -> str:
+    """Write a JSON column's value (orjson: several times faster than ``json`` on a portfolio's 70 MB of
+    stored assessments). Non-ASCII text is kept as UTF-8; dataclasses (a finding's evidence) are written
+    field by field and datetimes in ISO 8601, as their ``isoformat``."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def json_loads(text: str | bytes) -> Any:
+    """Read a JSON column's value; a value written before orjson with ``NaN`` in it is still read."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -39,12 +56,19 @@ def make_engine(url: str | None = None) -> Engine:
     """Create an engine; SQLite gets WAL and enforced foreign keys."""
     resolved = make_url(resolve_url(url))
     if resolved.get_backend_name() == "sqlite":
-        engine = create_engine(resolved, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            resolved,
+            connect_args={"check_same_thread": False},
+            json_serializer=json_dumps,
+            json_deserializer=json_loads,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         if resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
             resolved = resolved.set(drivername="postgresql+psycopg")
-        engine = create_engine(resolved, pool_pre_ping=True)
+        engine = create_engine(
+            resolved, pool_pre_ping=True, json_serializer=json_dumps, json_deserializer=json_loads
+        )
     _ENGINES.add(engine)
     return engine
 

@@ -41,6 +41,8 @@ def test_duckdb_and_sqlite_agree_on_the_demo_portfolio(db_url: str) -> None:
         duck = _run(_with_engine(gt, "duckdb"), as_of, trend=trend)
         assert sqlite["clients"] and any(c["flags"] for c in sqlite["clients"])
         assert any(f["evidence"] for c in sqlite["clients"] for f in c["flags"])
+        if trend:  # hostile messages quoted: DuckDB's run reads their words from the ledger by id
+            assert any(e.get("quote") for c in sqlite["clients"] for f in c["flags"] for e in f["evidence"])
         assert _diff(sqlite, duck) == []
 
 

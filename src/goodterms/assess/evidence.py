@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, literal, null, or_, select, union_all
+from sqlalchemy import ColumnElement, Connection, case, func, literal, or_, select, union_all
 
 from goodterms.assess.findings import Evidence, cite
 from goodterms.assess.load import Scope, from_epoch
@@ -79,11 +79,17 @@ def _specs(scope: Scope, clients: Sequence[int]) -> dict[str, list[Spec]]:
     }
 
 
-def load_evidence(conn: Connection, *, scope: Scope, wanted: Mapping[int, set[str]]) -> Found:
-    """Return, for each client in ``wanted``, the evidence and totals of the flags named."""
+def load_evidence(
+    conn: Connection, *, scope: Scope, wanted: Mapping[int, set[str]], ledger: Connection | None = None
+) -> Found:
+    """Return, for each client in ``wanted``, the evidence and totals of the flags named.
+
+    ``ledger`` is the ledger's own database when ``conn`` is DuckDB over its file: the words quoted from
+    hostile messages are read there by primary key (DuckDB would read every message's text to quote a few).
+    """
     gathered: Gathered = {cid: ({}, {}) for cid in wanted}
     specs = _specs(scope, sorted(wanted))
-    _contact_evidence(conn, scope, wanted, gathered)
+    _contact_evidence(conn, scope, wanted, gathered, ledger or conn)
     cap = scope.settings.evidence_cap
     for code, parts in specs.items():
         clients = sorted(cid for cid, codes in wanted.items() if code in codes)
@@ -111,12 +117,13 @@ CONTACT_CODES = (
 
 
 def _contact_evidence(
-    conn: Connection, scope: Scope, wanted: Mapping[int, set[str]], found: Gathered
+    conn: Connection, scope: Scope, wanted: Mapping[int, set[str]], found: Gathered, ledger: Connection
 ) -> None:
     """Collect the contact evidence of every contact-based flag with one pass over the contacts.
 
     The pass keeps the contacts that prove a flag some client has (one 0/1 column per flag); each flag
-    then ranks its own rows per client, newest first, and only ranks within the cap come back.
+    then ranks its own rows per client, newest first, and only ranks within the cap come back. The
+    quoted words of the hostile messages cited are read afterwards from ``ledger``, by id.
     """
     cap = scope.settings.evidence_cap
     c = m.Contact
@@ -152,7 +159,6 @@ def _contact_evidence(
             c.id.label("row_id"),
             c.ext_id.label("ext_id"),
             c.at.label("at"),
-            (c.text if "hostile_tone" in by_code else null()).label("quote"),
             # hostile_tone quotes threats first (they are its own evidence), then the other hostile messages.
             (case((threat_message(c), 1), else_=0) if "hostile_tone" in by_code else literal(0)).label(
                 "threat"
@@ -171,7 +177,7 @@ def _contact_evidence(
                 base.c.cid,
                 base.c.ext_id,
                 epoch(base.c.at).label("at_s"),  # whole seconds: no per-row datetime processing
-                (base.c.quote if code == "hostile_tone" else null()).label("quote"),
+                base.c.row_id,
                 func.row_number()
                 .over(
                     partition_by=base.c.cid,
@@ -189,10 +195,22 @@ def _contact_evidence(
         )
         parts.append(select(ranked).where(ranked.c.rank <= cap))
     rows = conn.execute(union_all(*parts).order_by("rank")).all()  # at once: hundreds of thousands of rows
-    for code, cid, ext_id, at_s, quote, _rank, total in rows:
+    texts = _texts(ledger, [row_id for code, *_, row_id, _rank, _total in rows if code == "hostile_tone"])
+    for code, cid, ext_id, at_s, row_id, _rank, total in rows:
         evidence, totals = found[cid]
         totals[code] = int(total)
-        evidence.setdefault(code, []).append(cite("contact", ext_id, from_epoch(at_s), _quote(quote)))
+        quote = _quote(texts.get(row_id)) if code == "hostile_tone" else None
+        evidence.setdefault(code, []).append(cite("contact", ext_id, from_epoch(at_s), quote))
+
+
+def _texts(ledger: Connection, ids: Sequence[int]) -> dict[int, str | None]:
+    """Return the text of each contact in ``ids`` (read by primary key, a chunk at a time)."""
+    c = m.Contact
+    out: dict[int, str | None] = {}
+    unique = sorted(set(ids))
+    for i in range(0, len(unique), 1000):
+        out.update(ledger.execute(select(c.id, c.text).where(c.id.in_(unique[i : i + 1000]))).all())
+    return out
 
 
 def _fetch(

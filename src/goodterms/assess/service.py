@@ -186,7 +186,9 @@ def _assess(
                 codes.add("slow_response")
             if codes:
                 wanted[cid] = codes
-        for cid, (evidence, totals) in load_evidence(conn, scope=scope, wanted=wanted).items():
+        with _own(app, conn) as ledger:
+            found = load_evidence(conn, scope=scope, wanted=wanted, ledger=ledger)
+        for cid, (evidence, totals) in found.items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
         known = stored or {}
@@ -234,11 +236,19 @@ def _reader(app: Goodterms, settings: AssessSettings, *, whole: bool) -> Iterato
             yield conn
 
 
+@contextmanager
+def _own(app: Goodterms, conn: Connection) -> Iterator[Connection]:
+    """Yield the ledger's own database for lookups on its indexes: ``conn``, or a connection beside DuckDB."""
+    if conn.dialect.name != "duckdb":
+        yield conn
+    else:
+        with app.engine.connect() as own:
+            yield own
+
+
 def _ledger_start(app: Goodterms, conn: Connection, client_ids: Sequence[int] | None) -> datetime | None:
     """Return ``ledger_start`` as the database itself answers it (on its indexes; DuckDB would scan)."""
-    if conn.dialect.name != "duckdb":
-        return ledger_start(conn, client_ids)
-    with app.engine.connect() as own:
+    with _own(app, conn) as own:
         return ledger_start(own, client_ids)
 
 

@@ -187,8 +187,8 @@ def _assess(
             if codes:
                 wanted[cid] = codes
         with _own(app, conn) as ledger:
-            found = load_evidence(conn, scope=scope, wanted=wanted, ledger=ledger)
-        for cid, (evidence, totals) in found.items():
+            cited = load_evidence(conn, scope=scope, wanted=wanted, ledger=ledger)
+        for cid, (evidence, totals) in cited.items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
         known = stored or {}

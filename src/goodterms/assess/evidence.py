@@ -28,6 +28,7 @@ from goodterms.ledger import models as m
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
 Gathered = dict[int, tuple[dict[str, list[Evidence]], dict[str, int]]]
 QUOTE_CHARS = 200
+_TEXT_CHUNK = 900  # contacts whose words are read in one statement: under SQLite's bound-parameter limit
 
 
 def _quote(text: str | None) -> str | None:
@@ -208,8 +209,9 @@ def _texts(ledger: Connection, ids: Sequence[int]) -> dict[int, str | None]:
     c = m.Contact
     out: dict[int, str | None] = {}
     unique = sorted(set(ids))
-    for i in range(0, len(unique), 1000):
-        out.update(ledger.execute(select(c.id, c.text).where(c.id.in_(unique[i : i + 1000]))).all())
+    for i in range(0, len(unique), _TEXT_CHUNK):
+        chunk = unique[i : i + _TEXT_CHUNK]
+        out.update(ledger.execute(select(c.id, c.text).where(c.id.in_(chunk))).all())
     return out
 
 

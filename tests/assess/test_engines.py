@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table
 
 from goodterms.app import Goodterms
-from goodterms.assess import analytic
+from goodterms.assess import analytic, evidence, load, rows
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.evidence import load_evidence
 from goodterms.assess.load import Scope
@@ -44,6 +44,31 @@ def test_duckdb_and_sqlite_agree_on_the_demo_portfolio(db_url: str) -> None:
         if trend:  # hostile messages quoted: DuckDB's run reads their words from the ledger by id
             assert any(e.get("quote") for c in sqlite["clients"] for f in c["flags"] for e in f["evidence"])
         assert _diff(sqlite, duck) == []
+
+
+def test_a_duckdb_portfolio_run_places_the_contacts_once(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gt = Goodterms.open(db_url, "/nonexistent/goodterms.toml")
+    if not analytic.available(gt.engine):
+        pytest.skip("DuckDB reads SQLite files only; this run's ledger is not one")
+    import_event_dicts(gt.engine, generate(seed=11))
+    as_of = datetime.combine(DEMO_END + timedelta(days=1), time(0), tzinfo=UTC)
+    served: list[str] = []
+
+    def spy(conn: Any, **kw: Any) -> Any:
+        found = rows.contact_rows(conn, **kw)
+        served.append(f"{conn.dialect.name} {'kept' if isinstance(found, Table) else 'subquery'}")
+        return found
+
+    monkeypatch.setattr(load, "contact_rows", spy)
+    monkeypatch.setattr(evidence, "contact_rows", spy)
+    duck = _run(_with_engine(gt, "duckdb"), as_of, trend=False)
+    assert served == ["duckdb kept", "duckdb kept"]  # the sums and chases, then the evidence
+    served.clear()
+    plain = _run(_with_engine(gt, "database"), as_of, trend=False)
+    assert served == ["sqlite subquery", "sqlite subquery"]
+    assert _diff(plain, duck) == []
 
 
 def test_auto_uses_duckdb_only_from_the_configured_size(db_url: str) -> None:

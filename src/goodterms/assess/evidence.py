@@ -13,16 +13,8 @@ from sqlalchemy import ColumnElement, Connection, case, func, literal, or_, sele
 
 from goodterms.assess.findings import Evidence, cite
 from goodterms.assess.load import Scope, from_epoch
-from goodterms.assess.sql import (
-    Moments,
-    contact_sql,
-    epoch,
-    handling_seconds,
-    hostile_message,
-    in_clients,
-    strained_call_parts,
-    threat_message,
-)
+from goodterms.assess.rows import contact_rows
+from goodterms.assess.sql import Moments, epoch, in_clients
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
@@ -81,16 +73,23 @@ def _specs(scope: Scope, clients: Sequence[int]) -> dict[str, list[Spec]]:
 
 
 def load_evidence(
-    conn: Connection, *, scope: Scope, wanted: Mapping[int, set[str]], ledger: Connection | None = None
+    conn: Connection,
+    *,
+    scope: Scope,
+    wanted: Mapping[int, set[str]],
+    ledger: Connection | None = None,
+    every: int = 0,
 ) -> Found:
     """Return, for each client in ``wanted``, the evidence and totals of the flags named.
 
     ``ledger`` is the ledger's own database when ``conn`` is DuckDB over its file: the words quoted from
     hostile messages are read there by primary key (DuckDB would read every message's text to quote a few).
+    ``every`` is how many clients the ledger holds, when known: a flag that every one of them has is
+    looked up for all, without a list of them.
     """
     gathered: Gathered = {cid: ({}, {}) for cid in wanted}
     specs = _specs(scope, sorted(wanted))
-    _contact_evidence(conn, scope, wanted, gathered, ledger or conn)
+    _contact_evidence(conn, scope, wanted, gathered, ledger or conn, every)
     cap = scope.settings.evidence_cap
     for code, parts in specs.items():
         clients = sorted(cid for cid, codes in wanted.items() if code in codes)
@@ -118,7 +117,12 @@ CONTACT_CODES = (
 
 
 def _contact_evidence(
-    conn: Connection, scope: Scope, wanted: Mapping[int, set[str]], found: Gathered, ledger: Connection
+    conn: Connection,
+    scope: Scope,
+    wanted: Mapping[int, set[str]],
+    found: Gathered,
+    ledger: Connection,
+    every: int,
 ) -> None:
     """Collect the contact evidence of every contact-based flag with one pass over the contacts.
 
@@ -127,47 +131,48 @@ def _contact_evidence(
     quoted words of the hostile messages cited are read afterwards from ``ledger``, by id.
     """
     cap = scope.settings.evidence_cap
-    c = m.Contact
     by_code = {code: sorted(cid for cid, got in wanted.items() if code in got) for code in CONTACT_CODES}
     by_code = {code: clients for code, clients in by_code.items() if clients}
     if not by_code:
         return
     clients = sorted({cid for ids in by_code.values() for cid in ids})
-    sql = contact_sql(
+    r = contact_rows(
+        conn,
         moments=Moments.of([scope.as_of], recent_days=scope.settings.recent_days, zone=scope.calendar.zone),
         first_at=scope.first_at,
         settings=scope.settings,
         calendar=scope.calendar,
         client_ids=clients,
-    )
-    counted_in = sql.inbound & sql.counted & ~sql.chase
-    handled = (handling_seconds(scope.settings) > 0) & ~(sql.inbound & sql.chase)
+    ).c
+    counted_in = r.counted_in & ~r.chase
+    handled = (r.handling > 0) & ~(r.inbound & r.chase)
     conditions = {
         "over_contact": counted_in,
-        "after_hours": counted_in & ~sql.open,
-        "hostile_tone": sql.inbound & hostile_message(c),
-        "staff_strain": (sql.inbound & (c.channel == "call") & c.answered.is_(False))
-        | strained_call_parts(sql, scope.settings)[-1],
-        "slow_response": sql.inbound & sql.chase,
+        "after_hours": counted_in & (r.slot != 0),  # not in office hours
+        "hostile_tone": r.hostile_in,
+        "staff_strain": r.missed | r.hard,
+        "slow_response": r.inbound & r.chase,
         # contact handling is time spent (unpaid, and in the hourly rate), chases excluded as in the sums
         "unpaid_time": handled,
         "thin_margin": handled,
     }
-    relevant = {code: conditions[code] & in_clients(c.client_id, ids) for code, ids in by_code.items()}
+    everyone = len(clients) == every
+
+    def within(ids: Sequence[int]) -> ColumnElement[bool]:  # no list where it names every client
+        return in_clients(r.cid, None if everyone and len(ids) == len(clients) else ids)
+
+    relevant = {code: conditions[code] & within(ids) for code, ids in by_code.items()}
     base = (
         select(
-            c.client_id.label("cid"),
-            c.id.label("row_id"),
-            c.ext_id.label("ext_id"),
-            c.at.label("at"),
+            r.cid,
+            r.row_id,
+            r.ext_id,
+            r.at,
             # hostile_tone quotes threats first (they are its own evidence), then the other hostile messages.
-            (case((threat_message(c), 1), else_=0) if "hostile_tone" in by_code else literal(0)).label(
-                "threat"
-            ),
+            (case((r.threat_in, 1), else_=0) if "hostile_tone" in by_code else literal(0)).label("threat"),
             *[case((condition, 1), else_=0).label(code) for code, condition in relevant.items()],
         )
-        .select_from(sql.joined())
-        .where(c.at < scope.as_of, in_clients(c.client_id, clients), or_(*relevant.values()))
+        .where(within(clients), or_(*relevant.values()))
         .cte("base")
     )
     parts = []

@@ -17,27 +17,22 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Connection, and_, case, func, select, type_coerce
+from sqlalchemy import BigInteger, Connection, FromClause, and_, case, func, select, type_coerce
 
 from goodterms.assess.arrays import group_min, union_days
 from goodterms.assess.clock import clock_for
 from goodterms.assess.config import AssessSettings
 from goodterms.assess.data import ClientFacts, InvoiceFact, LateRequest
 from goodterms.assess.findings import Evidence
+from goodterms.assess.rows import contact_rows
 from goodterms.assess.sql import (
     LATE_UNIT,
     Moments,
-    contact_sql,
     count_if,
     epoch,
     fetch_columns,
     first_resolved,
-    handling_seconds,
-    hostile_message,
     in_clients,
-    strained_call_parts,
-    threat_message,
-    toned_message,
 )
 from goodterms.calendar import BusinessCalendar
 from goodterms.ledger import models as m
@@ -135,9 +130,17 @@ def load_facts_at(
     if not acc:
         return out
     ids = None if client_ids is None else [r.id for r in rows]
-    _contacts(conn, scope, mo, ids, acc)
+    placed = contact_rows(  # each contact placed in business time once, for the sums and the chases
+        conn,
+        moments=mo,
+        first_at=scope.first_at,
+        settings=scope.settings,
+        calendar=scope.calendar,
+        client_ids=ids,
+    )
+    _contacts(conn, placed, ids, acc)
     _work(conn, scope, mo, ids, acc)
-    _requests(conn, scope, mo, ids, acc, targets)
+    _requests(conn, scope, mo, ids, acc, targets, placed)
     _concessions(conn, scope, mo, ids, acc)
     _notes(conn, scope, mo, ids, acc)
     _asks(conn, scope, mo, ids, acc)
@@ -185,49 +188,39 @@ def _span(values: dict[str, Any], first: int | None, last: int | None) -> None:
     values["last_s"] = max(values.get("last_s", last), int(last))
 
 
-def _contacts(conn: Connection, scope: Scope, mo: Moments, ids: list[int] | None, acc: Acc) -> None:
+def _contacts(conn: Connection, rows: FromClause, ids: list[int] | None, acc: Acc) -> None:
     """Aggregate contacts in one pass: all of them, the inbound ones, and the chases, which are taken back out.
 
     Sums are whole numbers (seconds, counts), so every database adds them up to the same result.
     """
-    cfg = scope.settings
-    c = m.Contact
-    sql = contact_sql(
-        moments=mo, first_at=scope.first_at, settings=cfg, calendar=scope.calendar, client_ids=ids
-    )
-    handling = handling_seconds(cfg)
-    inbound, counted, chase = sql.inbound, sql.inbound & sql.counted, sql.inbound & sql.chase
-    taken = strained_call_parts(sql, cfg)
-    call, hostile, toned, recent = (
-        c.channel == "call",
-        hostile_message(c),
-        toned_message(c),
-        c.at >= mo.recent,
-    )
+    r = rows.c
+    counted, chase = r.counted_in, r.inbound & r.chase  # a chase is the client's message
     query = (
         select(
-            mo.key,
-            c.client_id,
-            func.sum(handling),
-            func.min(epoch(c.at)),
-            func.max(epoch(c.at)),
+            r.k,
+            r.cid,
+            func.sum(r.handling),
+            func.min(epoch(r.at)),
+            func.max(epoch(r.at)),
             count_if(counted),
-            func.sum(case((counted, sql.slot_weight()), else_=0)),
-            count_if(inbound & call),
-            count_if(inbound & call & c.answered.is_(False)),
-            count_if(inbound & toned),
-            count_if(inbound & hostile),
-            count_if(inbound & toned & recent),
-            count_if(inbound & hostile & recent),
-            count_if(inbound & threat_message(c)),
-            *[count_if(part) for part in taken],
+            func.sum(case((counted, r.slot), else_=0)),
+            count_if(r.call_in),
+            count_if(r.missed),
+            count_if(r.toned_in),
+            count_if(r.hostile_in),
+            count_if(r.toned_in & r.recent),
+            count_if(r.hostile_in & r.recent),
+            count_if(r.threat_in),
+            count_if(r.long_taken),
+            count_if(r.late_hard),
+            count_if(r.hostile_taken),
+            count_if(r.hard),
             count_if(counted & chase),
-            func.sum(case((counted & chase, sql.slot_weight()), else_=0)),
-            func.sum(case((chase, handling), else_=0)),
+            func.sum(case((counted & chase, r.slot), else_=0)),
+            func.sum(case((chase, r.handling), else_=0)),
         )
-        .select_from(sql.joined())
-        .where(c.at < mo.as_of, in_clients(c.client_id, ids))
-        .group_by(*mo.group, c.client_id)
+        .where(in_clients(r.cid, ids))
+        .group_by(r.k, r.cid)
     )
     names = [
         "inbound_calls",
@@ -293,24 +286,15 @@ def _requests(
     ids: list[int] | None,
     acc: Acc,
     targets: dict[int, float],
+    contacts: FromClause,
 ) -> None:
-    r, c = m.Request, m.Contact
+    r = m.Request
     fr = first_resolved(mo, ids)
-    chases = (
-        select(mo.key.label("k"), c.request_id, func.count().label("n"))
-        .select_from(
-            mo.join(c.__table__)
-            .join(r.__table__, r.id == c.request_id)
-            .outerjoin(fr, and_(fr.c.request_id == r.id, mo.same(fr)))
-        )
-        .where(
-            c.at < mo.as_of,
-            c.direction == "inbound",
-            c.at > r.at,
-            (fr.c.first.is_(None)) | (fr.c.first > c.at),
-            in_clients(c.client_id, ids),
-        )
-        .group_by(*mo.group, c.request_id)
+    rows = contacts.c
+    chases = (  # each request's chases: the client's messages about it after it was made, before it was resolved
+        select(rows.k, rows.request_id, func.count().label("n"))
+        .where(rows.inbound & rows.chase, in_clients(rows.cid, ids))
+        .group_by(rows.k, rows.request_id)
         .subquery("ch")
     )
     query = (

@@ -22,6 +22,8 @@ from goodterms.assess.flags import run_flags
 from goodterms.assess.flags._base import with_evidence
 from goodterms.assess.health import score
 from goodterms.assess.load import Scope, ledger_start, load_facts, load_facts_at
+from goodterms.assess.rows import drop_contact_rows, keep_contact_rows
+from goodterms.assess.sql import Moments
 from goodterms.assess.verdict import Verdict, advice, verdict
 from goodterms.gcpause import gc_paused
 from goodterms.ledger.queries import UnknownClient as UnknownClient
@@ -166,6 +168,16 @@ def _assess(
         # One client's trend is read with its facts, in one pass per table; a portfolio's month by month.
         points = _points(scope) if trend else []
         together = points if wanted_ids is not None else []
+        if (
+            wanted_ids is None
+        ):  # the facts, the chases and the evidence read the same contacts: place them once
+            keep_contact_rows(
+                conn,
+                moments=_today(scope),
+                first_at=scope.first_at,
+                settings=settings,
+                calendar=scope.calendar,
+            )
         facts, *past = load_facts_at(conn, scope=scope, moments=[moment, *together], client_ids=wanted_ids)
         if portfolio is None and wanted_ids is not None and as_of is None:
             portfolio = read_portfolio(app.engine, settings=settings)
@@ -187,7 +199,9 @@ def _assess(
             if codes:
                 wanted[cid] = codes
         with _own(app, conn) as ledger:
-            cited = load_evidence(conn, scope=scope, wanted=wanted, ledger=ledger)
+            every = len(facts) if wanted_ids is None else 0
+            cited = load_evidence(conn, scope=scope, wanted=wanted, ledger=ledger, every=every)
+        drop_contact_rows(conn)
         for cid, (evidence, totals) in cited.items():
             facts[cid] = facts[cid].with_evidence(evidence, totals)
             first_pass[cid] = [with_evidence(found, facts[cid]) for found in first_pass[cid]]
@@ -254,6 +268,11 @@ def _ledger_start(app: Goodterms, conn: Connection, client_ids: Sequence[int] | 
 
 def _month(moment: datetime, zone: Any) -> str:
     return moment.astimezone(zone).strftime("%Y-%m")
+
+
+def _today(scope: Scope) -> Moments:
+    """Return the one moment of an assessment without its trend (as ``load_facts`` and the evidence ask)."""
+    return Moments.of([scope.as_of], recent_days=scope.settings.recent_days, zone=scope.calendar.zone)
 
 
 def _points(scope: Scope) -> list[datetime]:

@@ -153,7 +153,7 @@ def first_resolved(moments: Moments, client_ids: Sequence[int] | None = None) ->
     return query.group_by(*moments.group, rp.request_id).subquery("fr")
 
 
-#: after_hours and late_night are summed in one pass as ``after + late * LATE_UNIT`` (see ``slot_weight``).
+#: after_hours and late_night are summed in one pass as ``after + late * LATE_UNIT`` (``rows``' slot column).
 LATE_UNIT = 1 << 24
 
 
@@ -184,10 +184,6 @@ class ContactSql:
                 and_(self.fr.c.request_id == m.Contact.request_id, self.moments.same(self.fr)),
             )
         )
-
-    def slot_weight(self) -> ColumnElement[int]:
-        """Return 0 in office hours, 1 after hours, LATE_UNIT late at night (sum once, split in Python)."""
-        return case((self.open, 0), (self.late, LATE_UNIT), else_=1)
 
 
 def contact_sql(
@@ -277,22 +273,6 @@ def handling_seconds(settings: AssessSettings) -> ColumnElement[Any]:
         ],
         else_=0,
     )
-
-
-def strained_call_parts(sql: ContactSql, settings: AssessSettings) -> tuple[ColumnElement[bool], ...]:
-    """Return (long, late, hostile, hard): inbound calls staff took that wear them down.
-
-    Strain on staff, not contact volume (over_contact and after_hours count that): a *hard* call is one
-    taken of ``long_call_minutes`` or more, or one that was hostile; ``late`` is a hard call taken
-    outside office hours (it counts twice). A short call out of hours is after_hours' business alone.
-    staff_strain counts these and the calls missed or avoided, and cites each of them as evidence.
-    """
-    c = m.Contact
-    taken = sql.inbound & (c.channel == "call") & c.answered.is_(True)
-    long = c.duration_s >= round(settings.long_call_minutes * 60)
-    hostile = hostile_message(c)
-    hard = taken & (long | hostile)
-    return taken & long, hard & ~sql.open, taken & hostile, hard
 
 
 def toned_message(c: Any) -> ColumnElement[bool]:

@@ -7,14 +7,15 @@ first, via ROW_NUMBER in SQL) plus their total count.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, literal, or_, select, union_all
 
 from goodterms.assess.findings import Evidence, cite
-from goodterms.assess.load import Scope, from_epoch
+from goodterms.assess.load import Scope
 from goodterms.assess.rows import contact_rows
-from goodterms.assess.sql import Moments, epoch, in_clients
+from goodterms.assess.sql import Moments, epoch, fetch_columns, in_clients
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
@@ -200,13 +201,24 @@ def _contact_evidence(
             .subquery(f"ranked_{code}")
         )
         parts.append(select(ranked).where(ranked.c.rank <= cap))
-    rows = conn.execute(union_all(*parts).order_by("rank")).all()  # at once: hundreds of thousands of rows
-    texts = _texts(ledger, [row_id for code, *_, row_id, _rank, _total in rows if code == "hostile_tone"])
-    for code, cid, ext_id, at_s, row_id, _rank, total in rows:
+    ranked = union_all(*parts).subquery("ranked")
+    # at once, as columns: hundreds of thousands of rows at 10,000 clients
+    codes, cids, ext_ids, ats, row_ids, _ranks, counts = (
+        column.tolist() for column in fetch_columns(conn, select(*ranked.c).order_by(ranked.c.rank))
+    )
+    hostile = [row_id for code, row_id in zip(codes, row_ids, strict=True) if code == "hostile_tone"]
+    texts = _texts(ledger, hostile)
+    times = _Times()
+    for code, cid, ext_id, at_s, row_id, total in zip(
+        codes, cids, ext_ids, ats, row_ids, counts, strict=True
+    ):
         evidence, totals = found[cid]
-        totals[code] = int(total)
-        quote = _quote(texts.get(row_id)) if code == "hostile_tone" else None
-        evidence.setdefault(code, []).append(cite("contact", ext_id, from_epoch(at_s), quote))
+        totals[code] = total
+        if code == "hostile_tone":
+            item = cite("contact", ext_id, times[at_s], _quote(texts.get(row_id)))
+        else:
+            item = Evidence("contact", ext_id, times[at_s])
+        evidence.setdefault(code, []).append(item)
 
 
 def _texts(ledger: Connection, ids: Sequence[int]) -> dict[int, str | None]:
@@ -239,10 +251,18 @@ def _fetch(
         .where(condition, time_filter, in_clients(client_col, clients))
         .subquery("ev")
     )
-    for cid, ext_id, at_s, rank, count in conn.execute(
-        select(inner).where(inner.c.rank <= cap).order_by(inner.c.rank)
-    ).all():
+    columns = fetch_columns(conn, select(*inner.c).where(inner.c.rank <= cap).order_by(inner.c.rank))
+    times = _Times()
+    for cid, ext_id, at_s, rank, count in zip(*(column.tolist() for column in columns), strict=True):
         evidence, totals = found[cid]
-        evidence.setdefault(code, []).append(Evidence(kind, ext_id, from_epoch(at_s)))
+        evidence.setdefault(code, []).append(Evidence(kind, ext_id, times[at_s]))
         if rank == 1:
-            totals[code] = totals.get(code, 0) + int(count)
+            totals[code] = totals.get(code, 0) + count
+
+
+class _Times(dict[int, datetime]):
+    """Epoch seconds -> aware UTC datetime, each made once (records cited for several flags share it)."""
+
+    def __missing__(self, epoch_s: int) -> datetime:
+        made = self[epoch_s] = datetime.fromtimestamp(epoch_s, UTC)
+        return made

@@ -326,9 +326,9 @@ def _requests(
     pair = _pairs(key, client)
     ext_ids = columns[2].tolist()
     cfg = scope.settings
-    kinds, kind_index = np.unique(columns[6].astype(object), return_inverse=True)
-    per_kind = [cfg.turnaround_hours.get(str(k), cfg.default_turnaround_hours) for k in kinds]
-    turnaround = np.array(per_kind, dtype=np.float64)[kind_index]
+    kinds = columns[6].tolist()  # a few kinds over many requests: look each up once (sorting them is slower)
+    per_kind = {k: cfg.turnaround_hours.get(str(k), cfg.default_turnaround_hours) for k in set(kinds)}
+    turnaround = np.fromiter((per_kind[k] for k in kinds), dtype=np.float64, count=len(kinds))
     clock = clock_for(scope.calendar, scope.first_at, scope.horizon)
     has_deadline = deadline != NONE
     rush = has_deadline & (clock.hours_between(at, deadline) < turnaround)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -67,12 +68,14 @@ def _query(
     settings: AssessSettings,
     calendar: BusinessCalendar,
     client_ids: Sequence[int] | None,
+    layered: bool = False,
 ) -> Select[Any]:
     """Return the rows as a SELECT: one per (moment, contact before it), with each answer a column.
 
-    Two layers: each contact's plain answers (inbound, in office hours, hostile, ...) once, then what the
-    loaders ask, composed of them. Flat, DuckDB would work out a hostile message or office hours again in
-    every column that asks (a third of the time it takes to place 2.5 M contacts).
+    The columns are composed of each contact's plain answers (inbound, in office hours, hostile, ...).
+    ``layered`` works those out once in a subquery first: DuckDB placing 2.5 M contacts would otherwise
+    work out a hostile message or office hours again in every column that asks (a third of its time).
+    Flat, the expressions are written out in each column, which a few hundred contacts read quicker.
 
     Staff strain counts calls, not contact volume (over_contact and after_hours count that): a *hard* call
     is one taken of ``long_call_minutes`` or more, or one that was hostile; ``late_hard`` is a hard call
@@ -82,60 +85,57 @@ def _query(
     sql = contact_sql(
         moments=moments, first_at=first_at, settings=settings, calendar=calendar, client_ids=client_ids
     )
-    plain = (
-        select(
-            moments.key.label("k"),
-            c.client_id.label("cid"),
-            c.id.label("row_id"),
-            c.ext_id.label("ext_id"),
-            c.at.label("at"),
-            c.request_id.label("request_id"),
-            handling_seconds(settings).label("handling"),  # staff seconds the contact took
-            sql.open.label("open"),
-            sql.late.label("late"),
-            sql.inbound.label("inbound"),
-            sql.counted.label("counted"),
-            sql.chase.label("chase"),  # about a request not yet resolved, after it was made
-            (c.channel == "call").label("call"),
-            c.answered.is_(False).label("unanswered"),
-            c.answered.is_(True).label("answered"),
-            (c.duration_s >= round(settings.long_call_minutes * 60)).label("long"),
-            toned_message(c).label("toned"),
-            hostile_message(c).label("hostile"),
-            threat_message(c).label("threat"),
-            (c.at >= moments.recent).label("recent"),
-        )
-        .select_from(sql.joined())
-        .where(c.at < moments.as_of, in_clients(c.client_id, client_ids))
-        .subquery("plain")
-    )
-    p = plain.c
+    answers: dict[str, Any] = {  # name -> SQL expression (a column once layered)
+        "k": moments.key,
+        "cid": c.client_id,
+        "row_id": c.id,
+        "ext_id": c.ext_id,
+        "at": c.at,
+        "request_id": c.request_id,
+        "handling": handling_seconds(settings),  # staff seconds the contact took
+        "open": sql.open,
+        "late": sql.late,
+        "inbound": sql.inbound,
+        "counted": sql.counted,
+        "chase": sql.chase,  # about a request not yet resolved, after it was made
+        "call": c.channel == "call",
+        "unanswered": c.answered.is_(False),
+        "answered": c.answered.is_(True),
+        "long": c.duration_s >= round(settings.long_call_minutes * 60),
+        "toned": toned_message(c),
+        "hostile": hostile_message(c),
+        "threat": threat_message(c),
+        "recent": c.at >= moments.recent,
+    }
+    where = (c.at < moments.as_of, in_clients(c.client_id, client_ids))
+    if layered:
+        plain = select(*[value.label(name) for name, value in answers.items()]).select_from(sql.joined())
+        answers = dict(plain.where(*where).subquery("plain").c.items())
+    p = SimpleNamespace(**answers)
     call_in = p.inbound & p.call
     taken = call_in & p.answered
     hard = taken & (p.long | p.hostile)
-    return select(
-        p.k,
-        p.cid,
-        p.row_id,
-        p.ext_id,
-        p.at,
-        p.request_id,
-        p.handling,
+    rows = select(
+        *[
+            answers[name].label(name)
+            for name in ("k", "cid", "row_id", "ext_id", "at", "request_id", "handling")
+        ],
         case((p.open, 0), (p.late, LATE_UNIT), else_=1).label("slot"),  # after_hours + LATE_UNIT * late_night
-        p.inbound,
+        p.inbound.label("inbound"),
         (p.inbound & p.counted).label("counted_in"),  # an inbound contact on a counted channel
-        p.chase,
+        p.chase.label("chase"),
         call_in.label("call_in"),
         (call_in & p.unanswered).label("missed"),
         (p.inbound & p.toned).label("toned_in"),
         (p.inbound & p.hostile).label("hostile_in"),
         (p.inbound & p.threat).label("threat_in"),
-        p.recent,
+        p.recent.label("recent"),
         (taken & p.long).label("long_taken"),
         (hard & ~p.open).label("late_hard"),
         (taken & p.hostile).label("hostile_taken"),
         hard.label("hard"),
     )
+    return rows if layered else rows.select_from(sql.joined()).where(*where)
 
 
 def _key(conn: Connection, query: Select[Any]) -> str:
@@ -161,7 +161,12 @@ def contact_rows(
     kept = conn.info.get(_KEPT)
     if kept is not None:
         every = _query(
-            moments=moments, first_at=first_at, settings=settings, calendar=calendar, client_ids=None
+            moments=moments,
+            first_at=first_at,
+            settings=settings,
+            calendar=calendar,
+            client_ids=None,
+            layered=True,
         )
         if kept[0] == _key(conn, every):
             found: FromClause = kept[1]
@@ -184,7 +189,14 @@ def keep_contact_rows(
     elsewhere the planner folds the subquery into each statement). Return whether it did."""
     if conn.dialect.name != "duckdb":
         return False
-    query = _query(moments=moments, first_at=first_at, settings=settings, calendar=calendar, client_ids=None)
+    query = _query(
+        moments=moments,
+        first_at=first_at,
+        settings=settings,
+        calendar=calendar,
+        client_ids=None,
+        layered=True,
+    )
     conn.execute(_CreateTempAs(_TABLE, query))
     columns = query.selected_columns
     kept = Table(_TABLE, MetaData(), *[Column(col.name, col.type) for col in columns], schema="temp")

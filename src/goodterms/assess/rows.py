@@ -138,6 +138,20 @@ def _query(
     return rows if layered else rows.select_from(sql.joined()).where(*where)
 
 
+def _every(
+    moments: Moments, first_at: datetime, settings: AssessSettings, calendar: BusinessCalendar
+) -> Select[Any]:
+    """Return the rows of every client as DuckDB keeps them (layered)."""
+    return _query(
+        moments=moments,
+        first_at=first_at,
+        settings=settings,
+        calendar=calendar,
+        client_ids=None,
+        layered=True,
+    )
+
+
 def _key(conn: Connection, query: Select[Any]) -> str:
     """Return what identifies a rows statement: its SQL and bound values on this connection."""
     compiled = query.compile(bind=conn)
@@ -159,18 +173,9 @@ def contact_rows(
     otherwise a subquery.
     """
     kept = conn.info.get(_KEPT)
-    if kept is not None:
-        every = _query(
-            moments=moments,
-            first_at=first_at,
-            settings=settings,
-            calendar=calendar,
-            client_ids=None,
-            layered=True,
-        )
-        if kept[0] == _key(conn, every):
-            found: FromClause = kept[1]
-            return found
+    if kept is not None and kept[0] == _key(conn, _every(moments, first_at, settings, calendar)):
+        found: FromClause = kept[1]
+        return found
     query = _query(
         moments=moments, first_at=first_at, settings=settings, calendar=calendar, client_ids=client_ids
     )
@@ -189,14 +194,7 @@ def keep_contact_rows(
     elsewhere the planner folds the subquery into each statement). Return whether it did."""
     if conn.dialect.name != "duckdb":
         return False
-    query = _query(
-        moments=moments,
-        first_at=first_at,
-        settings=settings,
-        calendar=calendar,
-        client_ids=None,
-        layered=True,
-    )
+    query = _every(moments, first_at, settings, calendar)
     conn.execute(_CreateTempAs(_TABLE, query))
     columns = query.selected_columns
     kept = Table(_TABLE, MetaData(), *[Column(col.name, col.type) for col in columns], schema="temp")

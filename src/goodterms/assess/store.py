@@ -167,7 +167,7 @@ def _refresh_one(app: Goodterms, client_id: int) -> AssessResult | None:
         return None
     points = month_ends(result.as_of, assess_settings(app).trend_months, app.calendar().zone)
     months = _new_months(result, points, {})
-    ours = _ours(_business_json(result))
+    ours = _ours(_business_json(result, stored=True))
     _write(app, result.clients, basis=basis, key=key, months=months, cleared=cleared, ours=ours)
     return result
 
@@ -221,7 +221,7 @@ def _refresh_all(app: Goodterms) -> AssessResult:
     history = _history(app, key, points, skip=set(stale))
     result = assess(app=app, fill=False, trend=True, history=history)
     months = _new_months(result, points, history)
-    business = _business_json(result)  # once: the portfolio's list, and each client's ``ours``
+    business = _business_json(result, stored=True)  # once: the portfolio's list, and each client's ``ours``
     _write(
         app,
         result.clients,
@@ -271,9 +271,9 @@ def _new_months(
     return out
 
 
-def _business_json(result: AssessResult) -> list[dict[str, Any]]:
-    """Return the findings on the business as JSON (each converted once)."""
-    return [f.to_json() for f in result.business]
+def _business_json(result: AssessResult, *, stored: bool = False) -> list[dict[str, Any]]:
+    """Return the findings on the business as JSON (each converted once; ``stored``: see ``Finding.to_json``)."""
+    return [f.to_json(stored=stored) for f in result.business]
 
 
 def _ours(business: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -7,13 +7,12 @@ first, via ROW_NUMBER in SQL) plus their total count.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, literal, or_, select, union_all
 
 from goodterms.assess.findings import Evidence, cite
-from goodterms.assess.load import Scope
+from goodterms.assess.load import EpochTimes, Scope
 from goodterms.assess.rows import contact_rows
 from goodterms.assess.sql import Moments, epoch, fetch_columns, in_clients
 from goodterms.ledger import models as m
@@ -208,7 +207,7 @@ def _contact_evidence(
     )
     hostile = [row_id for code, row_id in zip(codes, row_ids, strict=True) if code == "hostile_tone"]
     texts = _texts(ledger, hostile)
-    times = _Times()
+    times = EpochTimes()
     for code, cid, ext_id, at_s, row_id, total in zip(
         codes, cids, ext_ids, ats, row_ids, counts, strict=True
     ):
@@ -252,17 +251,9 @@ def _fetch(
         .subquery("ev")
     )
     columns = fetch_columns(conn, select(*inner.c).where(inner.c.rank <= cap).order_by(inner.c.rank))
-    times = _Times()
+    times = EpochTimes()
     for cid, ext_id, at_s, rank, count in zip(*(column.tolist() for column in columns), strict=True):
         evidence, totals = found[cid]
         evidence.setdefault(code, []).append(Evidence(kind, ext_id, times[at_s]))
         if rank == 1:
             totals[code] = totals.get(code, 0) + count
-
-
-class _Times(dict[int, datetime]):
-    """Epoch seconds -> aware UTC datetime, each made once (records cited for several flags share it)."""
-
-    def __missing__(self, epoch_s: int) -> datetime:
-        made = self[epoch_s] = datetime.fromtimestamp(epoch_s, UTC)
-        return made

@@ -100,6 +100,15 @@ def from_epoch(epoch_s: int) -> datetime:
     return datetime.fromtimestamp(int(epoch_s), UTC)
 
 
+class EpochTimes(dict[int, datetime]):
+    """Whole epoch seconds -> aware UTC datetime (``from_epoch``), each made once: a loader's many records
+    share times (evidence cited for several flags, promises on the hour)."""
+
+    def __missing__(self, epoch_s: int) -> datetime:
+        made = self[epoch_s] = datetime.fromtimestamp(epoch_s, UTC)
+        return made
+
+
 def load_facts(
     conn: Connection, *, scope: Scope, client_ids: Sequence[int] | None = None
 ) -> dict[int, ClientFacts]:
@@ -343,25 +352,39 @@ def _requests(
     for one, n in zip(*np.unique(pair, return_counts=True), strict=True):
         acc[_unpair(one)]["requests"] = int(n)
     cap = cfg.evidence_cap
+    times = EpochTimes()
     rush_evidence: dict[tuple[int, int], list[Evidence]] = {}
-    for i in np.flatnonzero(rush).tolist():
-        values = acc[(who := _unpair(pair[i]))]
+    rushed = np.flatnonzero(rush)
+    for one, ext_id, at_s in zip(
+        pair[rushed].tolist(), [ext_ids[i] for i in rushed.tolist()], at[rushed].tolist(), strict=True
+    ):
+        values = acc[(who := _unpair(one))]
         values["rushes"] = values.get("rushes", 0) + 1
         if len(bucket := rush_evidence.setdefault(who, [])) < cap:
-            bucket.append(Evidence("request", ext_ids[i], from_epoch(at[i])))
+            bucket.append(Evidence("request", ext_id, times[at_s]))
     for who, items in rush_evidence.items():
         acc[who]["evidence"] = {"rush_demands": tuple(items)}
         acc[who]["evidence_totals"] = {"rush_demands": acc[who]["rushes"]}
     late_by: dict[tuple[int, int], list[LateRequest]] = {}
-    for i in np.flatnonzero(late).tolist():
-        late_by.setdefault(_unpair(pair[i]), []).append(
+    overdue = np.flatnonzero(late)  # taken out as lists at once: indexing arrays item by item is slow
+    for one, ext_id, at_s, promise_s, hours, was_answered, chased in zip(
+        pair[overdue].tolist(),
+        [ext_ids[i] for i in overdue.tolist()],
+        at[overdue].tolist(),
+        np.minimum(promise[overdue], 2**37).tolist(),
+        hours_late[overdue].tolist(),
+        answered[overdue].tolist(),
+        n_chases[overdue].tolist(),
+        strict=True,
+    ):
+        late_by.setdefault(_unpair(one), []).append(
             LateRequest(
-                id=ext_ids[i],
-                at=from_epoch(at[i]),
-                promised=from_epoch(min(int(promise[i]), 2**37)),
-                hours_late=float(hours_late[i]),
-                answered=bool(answered[i]),
-                chases=int(n_chases[i]),
+                id=ext_id,
+                at=times[at_s],
+                promised=times[promise_s],
+                hours_late=hours,
+                answered=was_answered,
+                chases=chased,
             )
         )
     for who, lates in late_by.items():

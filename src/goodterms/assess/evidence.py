@@ -6,9 +6,11 @@ first, via ROW_NUMBER in SQL) plus their total count.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from sqlalchemy import ColumnElement, Connection, case, func, literal, or_, select, union_all
 
 from goodterms.assess.findings import Evidence, cite
@@ -176,10 +178,11 @@ def _contact_evidence(
         .cte("base")
     )
     parts = []
-    for code in by_code:
+    names = list(by_code)
+    for index, code in enumerate(names):
         ranked = (
             select(
-                literal(code).label("code"),
+                literal(index).label("code"),
                 base.c.cid,
                 base.c.ext_id,
                 epoch(base.c.at).label("at_s"),  # whole seconds: no per-row datetime processing
@@ -201,23 +204,25 @@ def _contact_evidence(
         )
         parts.append(select(ranked).where(ranked.c.rank <= cap))
     ranked = union_all(*parts).subquery("ranked")
-    # at once, as columns: hundreds of thousands of rows at 10,000 clients
-    codes, cids, ext_ids, ats, row_ids, _ranks, counts = (
-        column.tolist() for column in fetch_columns(conn, select(*ranked.c).order_by(ranked.c.rank))
-    )
-    hostile = [row_id for code, row_id in zip(codes, row_ids, strict=True) if code == "hostile_tone"]
-    texts = _texts(ledger, hostile)
+    # at once, as columns (hundreds of thousands of rows at 10,000 clients), each client's list of a flag in a run
+    order = (ranked.c.code, ranked.c.cid, ranked.c.rank)
+    columns = fetch_columns(conn, select(*ranked.c).order_by(*order))
+    codes, cids, ext_ids, ats, row_ids, _ranks, counts = (column.tolist() for column in columns)
+    quoted = names.index("hostile_tone") if "hostile_tone" in names else -1
+    texts = _texts(ledger, [row_id for code, row_id in zip(codes, row_ids, strict=True) if code == quoted])
     times = EpochTimes()
-    for code, cid, ext_id, at_s, row_id, total in zip(
-        codes, cids, ext_ids, ats, row_ids, counts, strict=True
-    ):
-        evidence, totals = found[cid]
-        totals[code] = total
+    for start, end in _runs(columns[0], columns[1]):
+        code = names[codes[start]]
+        evidence, totals = found[cids[start]]
+        totals[code] = counts[start]
+        run = zip(ext_ids[start:end], ats[start:end], row_ids[start:end], strict=True)
         if code == "hostile_tone":
-            item = cite("contact", ext_id, times[at_s], _quote(texts.get(row_id)))
+            items = [
+                cite("contact", ext, times[at_s], _quote(texts.get(row_id))) for ext, at_s, row_id in run
+            ]
         else:
-            item = Evidence("contact", ext_id, times[at_s])
-        evidence.setdefault(code, []).append(item)
+            items = [Evidence("contact", ext, times[at_s]) for ext, at_s, _row_id in run]
+        evidence.setdefault(code, []).extend(items)
 
 
 def _texts(ledger: Connection, ids: Sequence[int]) -> dict[int, str | None]:
@@ -250,10 +255,23 @@ def _fetch(
         .where(condition, time_filter, in_clients(client_col, clients))
         .subquery("ev")
     )
-    columns = fetch_columns(conn, select(*inner.c).where(inner.c.rank <= cap).order_by(inner.c.rank))
+    columns = fetch_columns(
+        conn, select(*inner.c).where(inner.c.rank <= cap).order_by(inner.c.cid, inner.c.rank)
+    )
+    cids, ext_ids, ats, _ranks, counts = (column.tolist() for column in columns)
     times = EpochTimes()
-    for cid, ext_id, at_s, rank, count in zip(*(column.tolist() for column in columns), strict=True):
-        evidence, totals = found[cid]
-        evidence.setdefault(code, []).append(Evidence(kind, ext_id, times[at_s]))
-        if rank == 1:
-            totals[code] = totals.get(code, 0) + count
+    for start, end in _runs(columns[0]):
+        evidence, totals = found[cids[start]]
+        run = zip(ext_ids[start:end], ats[start:end], strict=True)
+        evidence.setdefault(code, []).extend([Evidence(kind, ext, times[at_s]) for ext, at_s in run])
+        totals[code] = totals.get(code, 0) + counts[start]
+
+
+def _runs(*keys: np.ndarray[Any, Any]) -> list[tuple[int, int]]:
+    """Return where each run of rows with the same keys starts and ends (rows ordered by the keys)."""
+    size = len(keys[0])
+    changed = np.zeros(max(size - 1, 0), dtype=bool)
+    for key in keys:
+        whole = key.astype(np.int64)
+        changed |= whole[1:] != whole[:-1]
+    return list(itertools.pairwise([0, *(np.flatnonzero(changed) + 1).tolist(), size])) if size else []

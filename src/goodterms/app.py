@@ -65,7 +65,7 @@ class Goodterms:
         """Return how imported requests are settled: the desk's reference prefix, the business defaults."""
         return RequestPolicy(prefix=self.settings.desk.reference_prefix, business=self.settings.business)
 
-    def calendar(self) -> BusinessCalendar:
-        """Return the business's opening-hours calendar."""
-        biz = self.business()
+    def calendar(self, biz: BusinessSettings | None = None) -> BusinessCalendar:
+        """Return the business's opening-hours calendar (of ``biz``, the business settings just read, if given)."""
+        biz = biz or self.business()
         return BusinessCalendar.from_settings(biz.timezone, biz.hours, biz.holidays)

@@ -158,7 +158,7 @@ def _assess(
         scope = Scope(
             moment,
             settings,
-            app.calendar(),
+            app.calendar(biz),
             float(biz.response_target_hours),
             first_at,
             moment,

@@ -168,9 +168,8 @@ def _assess(
         # One client's trend is read with its facts, in one pass per table; a portfolio's month by month.
         points = _points(scope) if trend else []
         together = points if wanted_ids is not None else []
-        if (
-            wanted_ids is None
-        ):  # the facts, the chases and the evidence read the same contacts: place them once
+        # A portfolio's facts, chases and evidence read the same contacts: DuckDB places them once.
+        if wanted_ids is None:
             keep_contact_rows(
                 conn,
                 moments=_today(scope),

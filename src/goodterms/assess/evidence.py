@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, case, func, literal, or_, sele
 from goodterms.assess.findings import Evidence, cite
 from goodterms.assess.load import EpochTimes, Scope
 from goodterms.assess.rows import contact_rows
-from goodterms.assess.sql import Moments, epoch, fetch_columns, in_clients
+from goodterms.assess.sql import epoch, fetch_columns, in_clients
 from goodterms.ledger import models as m
 
 Found = dict[int, tuple[dict[str, tuple[Evidence, ...]], dict[str, int]]]
@@ -140,7 +140,7 @@ def _contact_evidence(
     clients = sorted({cid for ids in by_code.values() for cid in ids})
     r = contact_rows(
         conn,
-        moments=Moments.of([scope.as_of], recent_days=scope.settings.recent_days, zone=scope.calendar.zone),
+        moments=scope.today(),
         first_at=scope.first_at,
         settings=scope.settings,
         calendar=scope.calendar,

@@ -66,6 +66,10 @@ class Scope:
             self, as_of=as_of, first_at=min(self.first_at, as_of), horizon=self.horizon or self.as_of
         )
 
+    def today(self) -> Moments:
+        """Return this scope's one moment, as an assessment without its trend reads the ledger at it."""
+        return Moments.of([self.as_of], recent_days=self.settings.recent_days, zone=self.calendar.zone)
+
     @property
     def as_of_s(self) -> int:
         return int(self.as_of.timestamp())
@@ -95,14 +99,9 @@ def _money(value: Decimal | None) -> Decimal:
     return Decimal("0.00") if value is None else value
 
 
-def from_epoch(epoch_s: int) -> datetime:
-    """Return whole epoch seconds (as the loaders fetch times) as an aware UTC datetime."""
-    return datetime.fromtimestamp(int(epoch_s), UTC)
-
-
 class EpochTimes(dict[int, datetime]):
-    """Whole epoch seconds -> aware UTC datetime (``from_epoch``), each made once: a loader's many records
-    share times (evidence cited for several flags, promises on the hour)."""
+    """Whole epoch seconds (as the loaders fetch times) -> aware UTC datetime, each made once: a loader's
+    many records share times (evidence cited for several flags, promises on the hour)."""
 
     def __missing__(self, epoch_s: int) -> datetime:
         made = self[epoch_s] = datetime.fromtimestamp(epoch_s, UTC)

@@ -23,7 +23,6 @@ from goodterms.assess.flags._base import with_evidence
 from goodterms.assess.health import score
 from goodterms.assess.load import Scope, ledger_start, load_facts, load_facts_at
 from goodterms.assess.rows import drop_contact_rows, keep_contact_rows
-from goodterms.assess.sql import Moments
 from goodterms.assess.verdict import Verdict, advice, verdict
 from goodterms.gcpause import gc_paused
 from goodterms.ledger.queries import UnknownClient as UnknownClient
@@ -172,7 +171,7 @@ def _assess(
         if wanted_ids is None:
             keep_contact_rows(
                 conn,
-                moments=_today(scope),
+                moments=scope.today(),
                 first_at=scope.first_at,
                 settings=settings,
                 calendar=scope.calendar,
@@ -267,11 +266,6 @@ def _ledger_start(app: Goodterms, conn: Connection, client_ids: Sequence[int] | 
 
 def _month(moment: datetime, zone: Any) -> str:
     return moment.astimezone(zone).strftime("%Y-%m")
-
-
-def _today(scope: Scope) -> Moments:
-    """Return the one moment of an assessment without its trend (as ``load_facts`` and the evidence ask)."""
-    return Moments.of([scope.as_of], recent_days=scope.settings.recent_days, zone=scope.calendar.zone)
 
 
 def _points(scope: Scope) -> list[datetime]:

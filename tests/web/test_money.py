@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, insert
 
 from goodterms.app import Goodterms
 from goodterms.assess.flags import FLAGS
@@ -17,6 +18,7 @@ from goodterms.assess.moneyless import SUMMARIES, client_without_money, is_money
 from goodterms.assess.service import assess
 from goodterms.assess.store import assessment_json
 from goodterms.demo import DEMO_END, generate
+from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.web.accounts import add_user
 from goodterms.web.app import create_app
@@ -48,6 +50,25 @@ class DemoEndCache(StoredAssessments):
         if self._value is None:
             result = assess(app=self.gt, as_of=AS_OF, fill=False, trend=False)
             self._value = assessment_json(result)
+            # Stored as a refresh on that day would (the portfolio sorts by the stored health).
+            with self.gt.engine.begin() as conn:
+                conn.execute(delete(m.StoredAssessment))
+                conn.execute(
+                    insert(m.StoredAssessment),
+                    [
+                        {
+                            "client_id": one.db_id,
+                            "computed_at": AS_OF,
+                            "as_of": AS_OF,
+                            "settings_key": "demo end",
+                            "health": one.health,
+                            "verdict": one.verdict,
+                            "data": self._value[one.id],
+                            "generation": 1,
+                        }
+                        for one in result.clients
+                    ],
+                )
         return self._value
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import statistics
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, insert, select
 
 from goodterms.calendar import WEEKDAYS, BusinessCalendar
+from goodterms.ledger import models as m
 from goodterms.ledger.importing import import_event_dicts
 from goodterms.ledger.views import (
     PortfolioQuery,
@@ -58,11 +59,50 @@ def test_portfolio_filters_searches_and_sorts(engine: Engine) -> None:
     assert [c["contacts"] for c in busiest["clients"]] == [3, 3, 3]
 
 
+VERDICTS = ("let_go", "renegotiate", "set_boundaries", "keep")
+
+
+def _stored(engine: Engine, health: dict[str, tuple[int, str]]) -> None:
+    """Store an assessment (health, verdict) for each named client, in place of a refresh."""
+    with engine.begin() as conn:
+        conn.execute(delete(m.StoredAssessment))
+        ids = {k: v for k, v in conn.execute(select(m.Client.ext_id, m.Client.id))}
+        for ext_id, (score, verdict) in health.items():
+            conn.execute(
+                insert(m.StoredAssessment).values(
+                    client_id=ids[ext_id],
+                    computed_at=NOW,
+                    as_of=NOW,
+                    settings_key="test",
+                    health=score,
+                    verdict=verdict,
+                    data={},
+                    generation=1,
+                )
+            )
+
+
 def test_portfolio_sorts_by_health_with_unscored_clients_last(engine: Engine) -> None:
-    _ledger(engine, 4)
-    health = {"k02": 10, "k00": 90, "k01": 50}
-    data = portfolio_page(engine=engine, query=PortfolioQuery(sort="health"), health=health)
-    assert [c["id"] for c in data["clients"]] == ["k02", "k01", "k00", "k03"]
+    _ledger(engine, 6)
+    _stored(
+        engine, {"k02": (10, "let_go"), "k00": (90, "keep"), "k01": (50, "keep"), "k04": (50, "renegotiate")}
+    )
+    data = portfolio_page(engine=engine, query=PortfolioQuery(sort="health"), verdicts=VERDICTS)
+    # Equal health: the more severe verdict first; the unscored last, by id.
+    assert [c["id"] for c in data["clients"]] == ["k02", "k04", "k01", "k00", "k03", "k05"]
+    back = portfolio_page(engine=engine, query=PortfolioQuery(sort="health", desc=True), verdicts=VERDICTS)
+    assert [c["id"] for c in back["clients"]] == ["k05", "k03", "k00", "k01", "k04", "k02"]
+    paged = portfolio_page(
+        engine=engine, query=PortfolioQuery(sort="health", per_page=2, page=2), verdicts=VERDICTS
+    )
+    assert [c["id"] for c in paged["clients"]] == ["k01", "k00"] and paged["pages"] == 3
+    paused = portfolio_page(
+        engine=engine, query=PortfolioQuery(sort="health", status="paused"), verdicts=VERDICTS
+    )
+    assert [c["id"] for c in paused["clients"]] == ["k00", "k05"]
+    # Without the verdicts (no stored assessment read) a sort by health is by name.
+    plain = portfolio_page(engine=engine, query=PortfolioQuery(sort="health"))
+    assert [c["id"] for c in plain["clients"]] == [f"k{i:02d}" for i in range(6)]
 
 
 def test_unknown_sort_and_huge_pages_are_clamped() -> None:
@@ -205,10 +245,13 @@ def test_portfolio_amount_due_is_what_is_left_to_pay(engine: Engine) -> None:
     data = portfolio_page(engine=engine, query=PortfolioQuery(sort="amount_due", desc=True))
     assert [(c["id"], c["amount_due"]) for c in data["clients"]] == [("a", "60.25"), ("b", "0.00")]
     # A page sorted by health counts only its own clients' records, and counts them the same.
-    for health in ({"a": 1, "b": 0}, {"b": 5}):
-        one = portfolio_page(engine=engine, query=PortfolioQuery(sort="health", per_page=1), health=health)
+    for health in ({"a": (1, "keep"), "b": (0, "keep")}, {"b": (5, "keep")}):
+        _stored(engine, health)
+        one = portfolio_page(
+            engine=engine, query=PortfolioQuery(sort="health", per_page=1), verdicts=VERDICTS
+        )
         assert one["clients"] == [c for c in data["clients"] if c["id"] == "b"] and one["total"] == 2
-        two = portfolio_page(engine=engine, query=PortfolioQuery(sort="health", desc=True), health=health)
+        two = portfolio_page(engine=engine, query=PortfolioQuery(sort="health", desc=True), verdicts=VERDICTS)
         assert [c["id"] for c in two["clients"]] == ["a", "b"]
         assert sorted(two["clients"], key=lambda c: c["id"]) == sorted(data["clients"], key=lambda c: c["id"])
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Select, extract, func, or_, select
+from sqlalchemy import Engine, Select, case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from goodterms.ledger import models as m
@@ -97,28 +97,40 @@ def _filtered(query: Select[Any], pq: PortfolioQuery) -> Select[Any]:
     return query
 
 
+def _page_order(pq: PortfolioQuery, verdicts: Sequence[str] | None) -> list[Any]:
+    """Return the ORDER BY of a portfolio page sorted by name, or by stored health (``portfolio_page``)."""
+    if pq.sort == "health" and verdicts is not None:
+        stored = m.StoredAssessment
+        rank = case({v: i for i, v in enumerate(verdicts)}, value=stored.verdict, else_=len(verdicts))
+        keys = [stored.client_id.is_(None), stored.health, rank, m.Client.ext_id]
+        return [k.desc() for k in keys] if pq.desc else keys
+    name = func.lower(m.Client.name)
+    return [name.desc() if pq.desc else name.asc(), m.Client.id]
+
+
 def portfolio_page(
-    *, engine: Engine, query: PortfolioQuery, health: Mapping[str, int] | None = None
+    *, engine: Engine, query: PortfolioQuery, verdicts: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """Return one page of clients with their counts, sorted and filtered as asked.
 
-    ``health`` maps a client's source id to its place in the health order (the lowest first, ties by
-    id); it is needed only to sort by health (clients without a place sort last).
+    ``verdicts``, the verdicts from the most severe, sorts by health: by each client's stored
+    assessment (``assessments``), the lowest health first, the most severe verdict first at equal
+    health, then by id; clients without one last, by id. Without it a sort by health is by name.
+    Sorted by name or health, the database picks the page's clients and only theirs are counted.
     """
     pq = query.normalised()
     with engine.connect() as conn:
         total = int(conn.execute(_filtered(select(func.count()).select_from(m.Client), pq)).scalar_one())
         offset = (pq.page - 1) * pq.per_page
-        if pq.sort == "health" and health is not None:
-            keys = conn.execute(_filtered(select(m.Client.ext_id), pq)).scalars().all()
-            # Sorted by id, then (a stable sort, in C) by place; the unplaced last, by id.
-            ordered = sorted(sorted(k for k in keys if k in health), key=health.__getitem__)
-            ordered += sorted(k for k in keys if k not in health)
-            if pq.desc:
-                ordered.reverse()
-            wanted = ordered[offset : offset + pq.per_page]
+        if pq.sort in ("name", "health"):
+            order = _page_order(pq, verdicts)
+            picked = _filtered(select(m.Client.ext_id), pq)
+            if pq.sort == "health" and verdicts is not None:
+                picked = picked.outerjoin(m.StoredAssessment, m.StoredAssessment.client_id == m.Client.id)
+            picked = picked.order_by(*order).limit(pq.per_page).offset(offset)
+            wanted = list(conn.execute(picked).scalars())
             page_ids = select(m.Client.id).where(m.Client.ext_id.in_(wanted))
-            page_rows = _filtered(overview_select(page_ids), pq).where(m.Client.ext_id.in_(wanted))
+            page_rows = overview_select(page_ids).where(m.Client.ext_id.in_(wanted))
             found = {row.ext_id: row for row in conn.execute(page_rows)}
             rows = [found[k] for k in wanted if k in found]
         else:
@@ -126,11 +138,11 @@ def portfolio_page(
                 "contacts": "contacts",
                 "open_requests": "open_requests",
                 "amount_due": "amount_due",
-            }.get(pq.sort)
+            }[pq.sort]
             sub = _filtered(overview_select(), pq).subquery()
-            key = func.coalesce(sub.c[column], 0) if column else func.lower(sub.c.name)
-            order = [key.desc() if pq.desc else key.asc(), sub.c.id]
-            rows = list(conn.execute(select(sub).order_by(*order).limit(pq.per_page).offset(offset)))
+            key = func.coalesce(sub.c[column], 0)
+            by = [key.desc() if pq.desc else key.asc(), sub.c.id]
+            rows = list(conn.execute(select(sub).order_by(*by).limit(pq.per_page).offset(offset)))
     clients = [
         {
             "id": r.ext_id,

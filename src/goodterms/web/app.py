@@ -24,7 +24,7 @@ from goodterms.web.context import (
     require,
     web,
 )
-from goodterms.web.security import security_middleware
+from goodterms.web.security import SecurityMiddleware
 from goodterms.web.throttle import login_keys
 
 STATIC = Path(str(resources.files("goodterms.web").joinpath("static")))
@@ -65,7 +65,7 @@ def create_app(
 
     settings_store.apply_stored_assess(gt)
     template_store.ensure_folders(gt, app.state.web.output_dir / "templates")
-    app.middleware("http")(security_middleware)
+    app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(StarletteHTTPException)

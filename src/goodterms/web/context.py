@@ -48,8 +48,14 @@ class StoredAssessments:
 
     def get(self) -> dict[str, dict[str, Any]] | None:
         """Return client source id -> assessment JSON, or None when the assessment is unavailable."""
-        from goodterms.assess.store import read_changed
+        from goodterms.assess.store import read_changed, read_generation
 
+        if self._value is not None:  # most reads: nothing stored since, one small query and no lock
+            try:
+                if read_generation(self.gt) == self._generation:
+                    return self._value
+            except Exception:  # read again below, where a failure is logged
+                pass
         with self._lock:
             try:
                 generation, changed = read_changed(self.gt, self._generation)
@@ -123,6 +129,7 @@ def make_env() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no file check on every page
     )
 
 
@@ -181,8 +188,12 @@ def formatter(request: Request, user: User | None) -> Formatter:
     The ledger's business record wins over goodterms.toml (whose default is UTC): a desk in Bangkok shows
     promised times as the client's e-mail gave them, in Bangkok time.
     """
-    w = web(request)
-    return Formatter(language(request, user), w.gt.business().timezone, w.buddhist_era)
+    lang = language(request, user)
+    made: Formatter | None = getattr(request.state, "formatter", None)
+    if made is None or made.lang != lang:  # one read of the business per request, not one per use
+        w = web(request)
+        made = request.state.formatter = Formatter(lang, w.gt.business().timezone, w.buddhist_era)
+    return made
 
 
 def render(

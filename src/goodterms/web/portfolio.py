@@ -43,15 +43,6 @@ def health_band(health: int | None, settings: AssessSettings) -> str:
     return "good"
 
 
-def _worst_first(assessed: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """Return a sort key per client: lowest health first, the most severe verdict first at equal health."""
-    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
-    ordered = sorted(
-        assessed, key=lambda k: (int(assessed[k]["health"]), rank.get(assessed[k]["verdict"], 9), k)
-    )
-    return {k: i for i, k in enumerate(ordered)}
-
-
 def _tally(assessed: dict[str, dict[str, Any]]) -> Counter[str]:
     """Return how many clients have each verdict."""
     return Counter(str(v["verdict"]) for v in assessed.values())
@@ -68,10 +59,7 @@ def portfolio_data(request: Request, user: User, pq: PortfolioQuery) -> dict[str
     lang = language(request, user)
     settings = assess_settings(w.gt)
     assessed = w.assessment.get() if w.assessment else None
-    health = (
-        w.assessment.derived(assessed, "worst_first", _worst_first) if w.assessment and assessed else None
-    )
-    page = portfolio_page(engine=w.gt.engine, query=pq, health=health)
+    page = portfolio_page(engine=w.gt.engine, query=pq, verdicts=VERDICT_ORDER if assessed else None)
     for row in page["clients"]:
         found = assessed.get(row["id"]) if assessed else None
         if found is not None:

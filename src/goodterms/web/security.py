@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADERS = {
@@ -43,15 +43,34 @@ def cross_site(request: Request) -> str | None:
     return None
 
 
-async def security_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Refuse cross-site state changes and add the security headers."""
-    why = cross_site(request)
-    if why is not None:
-        response: Response = PlainTextResponse(f"cross-site request refused: {why}", status_code=403)
-    else:
-        response = await call_next(request)
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class SecurityMiddleware:
+    """Refuse cross-site state changes and add the security headers to every response.
+
+    Plain ASGI (not Starlette's ``BaseHTTPMiddleware``, which runs each request's app in a task of
+    its own and streams its body through a queue): only the response's start message is touched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        why = cross_site(Request(scope))
+        if why is not None:
+            refused = PlainTextResponse(f"cross-site request refused: {why}", status_code=403)
+            await refused(scope, receive, self._with_headers(send))
+            return
+        await self.app(scope, receive, self._with_headers(send))
+
+    @staticmethod
+    def _with_headers(send: Send) -> Send:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        return send_with_headers

@@ -14,6 +14,8 @@ client with ``--big`` contacts), then:
    requests, p50/p95 latency and the error count. Twice: first with no pause between pages (``load``,
    the stress figure: closed loop, zero think time), then with each user pausing ``--think`` seconds
    (0.5-1.5x at random) between pages as a person reading would (``load_think``; ``--think 0`` skips it).
+   Before the load each process reads the stored assessments once and makes the day's follow-up plan
+   (its first home page of the day); both are timed apart (``server_warmup_s``, ``first_today_per_process_s``).
 
 Prints one JSON object. The assessment's first (cold) run over the whole portfolio is timed
 separately: it is the first read that stores the assessment (``StoredAssessments``).
@@ -290,6 +292,12 @@ def serve_and_load(args: argparse.Namespace, url: str, token: str) -> dict[str, 
             # The first read of a process (the very first stores everyone when nothing is stored yet).
             httpx.get(f"{base}/api/portfolio", headers={"Authorization": f"Bearer {token}"}, timeout=600)
         out["server_warmup_s"] = round(time.perf_counter() - t, 1)
+        # Each process's first home page of the day plans the day's follow-ups over every client (then
+        # kept, docs/web.md): timed here, once per process, and not inside the load's figures.
+        t = time.perf_counter()
+        for base in bases:
+            httpx.get(f"{base}/api/today", headers={"Authorization": f"Bearer {token}"}, timeout=600)
+        out["first_today_per_process_s"] = round((time.perf_counter() - t) / len(bases), 2)
         if args.refresh_while:
             loop = (
                 "import sys, time\n"

@@ -17,6 +17,11 @@ messages are sent over SMTP from 4 threads as fast as the intake takes them. Mea
   workers start and empty the queue: first acknowledgement → last is the workers' own rate (their
   latency and claim figures are mostly time spent waiting for the workers to start);
 * lost / duplicated: requests with no acknowledgement, or more than one, at the sink (must be 0).
+* ``--refresh-clients N`` adds rounds (the first ``--workers`` count, burst) on a portfolio of N more
+  clients (``bench/web.py``'s ledger: a few contacts each, requests, invoices), stored once, while
+  another process re-assesses the whole portfolio over and over (``refresh_all``, as a worker on the
+  slow queue does every 15 minutes): the claim latency of the acknowledgements beside a refresh, and
+  the same round without one on the same portfolio to compare (``refreshes`` says how many ran).
 
 Not a test: nothing here passes or fails; the figures go in docs/scale.md.
 """
@@ -116,10 +121,20 @@ def pct(values: list[float], q: float) -> float:
 
 
 def one_round(
-    admin_url: str, workers: int, messages: int, clients: int, work: Path, *, drain: bool = False
+    admin_url: str,
+    workers: int,
+    messages: int,
+    clients: int,
+    work: Path,
+    *,
+    drain: bool = False,
+    portfolio: int = 0,
+    refresh: bool = False,
 ) -> dict[str, Any]:
     """One round; ``drain``: the messages are all taken in first, then the workers start and empty
-    the queue (the workers' own rate, first acknowledgement to last, without the intake beside them)."""
+    the queue (the workers' own rate, first acknowledgement to last, without the intake beside them).
+    ``portfolio``: that many more clients, assessed and stored before the burst; ``refresh``: the whole
+    portfolio re-assessed over and over in another process during it."""
     name = f"gt_scale_{os.getpid()}_{workers}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -156,6 +171,15 @@ def one_round(
             ),
         ],
     )
+    if portfolio:
+        from goodterms.app import Goodterms
+        from goodterms.assess.store import refresh_all
+        from web import build  # bench/web.py's ledger, without its business (this round has one)
+
+        gt = Goodterms.open(db_url)
+        build(gt, clients=portfolio, big=0, business=False)
+        refresh_all(gt)  # stored once, as a running business has it
+        gt.engine.dispose()
     config = work / "goodterms.toml"
     config.write_text("", encoding="utf-8")
     subprocess.run(  # the queue's tables, then this bench's claim trigger on them
@@ -215,6 +239,26 @@ def one_round(
 
     if not drain:
         start_workers()
+    refresh_log = work / "refresh.log"
+    if refresh:
+        loop = (
+            "import time\n"
+            "from goodterms.app import Goodterms\n"
+            "from goodterms.assess.store import refresh_all\n"
+            f"gt = Goodterms.open({db_url!r})\n"
+            "while True:\n"
+            "    t = time.perf_counter(); refresh_all(gt)\n"
+            "    print(f'{time.perf_counter() - t:.1f}', flush=True)\n"
+        )
+        with refresh_log.open("wb") as out:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", loop],
+                    env={**os.environ, "PYTHONPATH": str(SRC)},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -282,7 +326,9 @@ def one_round(
                     )
                 )
             ]
+        refreshes = refresh_log.read_text().split() if refresh else []
         return {
+            "refreshes": f"{len(refreshes)} ({', '.join(refreshes)} s)" if refresh else "—",
             "workers": workers,
             "messages": len(accepted),
             "intake_per_s": len(accepted) / intake_s,
@@ -321,6 +367,13 @@ def main() -> None:
     parser.add_argument(
         "--drain", type=int, default=150, help="messages queued first, then drained (0: skip)"
     )
+    parser.add_argument(
+        "--refresh-clients",
+        type=int,
+        default=0,
+        help="also two burst rounds on a portfolio of this many more clients: with a whole-portfolio "
+        "refresh running meanwhile, and without (0: skip)",
+    )
     args = parser.parse_args()
     if not args.db or not args.db.startswith("postgresql"):
         sys.exit("bench/scale.py needs a PostgreSQL admin URL (--db or GOODTERMS_TEST_DATABASE_URL)")
@@ -329,14 +382,26 @@ def main() -> None:
         "| claim p50 | claim p99 | commits/msg | rows/msg | lost | duplicated |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    rounds = [(n, False) for n in [int(x) for x in args.workers.split(",")]]
-    rounds += [(n, True) for n, _ in rounds] if args.drain else []
-    for n, drain in rounds:
+    counts = [int(x) for x in args.workers.split(",")]
+    rounds = [(n, False, 0, False) for n in counts]
+    rounds += [(n, True, 0, False) for n in counts] if args.drain else []
+    if args.refresh_clients:
+        rounds += [(counts[0], False, args.refresh_clients, refresh) for refresh in (False, True)]
+    for n, drain, portfolio, refresh in rounds:
         with tempfile.TemporaryDirectory() as tmp:
             r = one_round(
-                args.db, n, args.drain if drain else args.messages, args.clients, Path(tmp), drain=drain
+                args.db,
+                n,
+                args.drain if drain else args.messages,
+                args.clients,
+                Path(tmp),
+                drain=drain,
+                portfolio=portfolio,
+                refresh=refresh,
             )
         what = f"{n}, drain" if drain else f"{n}"
+        if portfolio:
+            what += f", {portfolio:,} clients" + (f", refresh meanwhile: {r['refreshes']}" if refresh else "")
         print(
             f"| {what} | {r['messages']} | {r['intake_per_s']:.0f} | {r['acks_per_s']:.1f} | "
             f"{r['acks_per_s_per_worker']:.1f} | {r['latency_p50_s']:.2f} s | {r['latency_p99_s']:.2f} s | "

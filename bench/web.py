@@ -50,23 +50,24 @@ T0 = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 LANGS = ("en", "th", "et")
 
 
-def build(gt: Goodterms, *, clients: int, big: int) -> None:
-    """Fill an empty ledger quickly with bulk inserts."""
+def build(gt: Goodterms, *, clients: int, big: int, business: bool = True) -> None:
+    """Fill an empty ledger quickly with bulk inserts (``business``: its business record too)."""
     rng = random.Random(7)
     with gt.engine.begin() as conn:
-        conn.execute(
-            insert(m.Business),
-            [
-                {
-                    "ext_id": "biz",
-                    "name": "Bench Co",
-                    "timezone": "Asia/Bangkok",
-                    "currency": "THB",
-                    "hours": {},
-                    "holidays": [],
-                }
-            ],
-        )
+        if business:
+            conn.execute(
+                insert(m.Business),
+                [
+                    {
+                        "ext_id": "biz",
+                        "name": "Bench Co",
+                        "timezone": "Asia/Bangkok",
+                        "currency": "THB",
+                        "hours": {},
+                        "holidays": [],
+                    }
+                ],
+            )
         conn.execute(
             insert(m.Client),
             [

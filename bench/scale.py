@@ -241,24 +241,10 @@ def one_round(
         start_workers()
     refresh_log = work / "refresh.log"
     if refresh:
-        loop = (
-            "import time\n"
-            "from goodterms.app import Goodterms\n"
-            "from goodterms.assess.store import refresh_all\n"
-            f"gt = Goodterms.open({db_url!r})\n"
-            "while True:\n"
-            "    t = time.perf_counter(); refresh_all(gt)\n"
-            "    print(f'{time.perf_counter() - t:.1f}', flush=True)\n"
-        )
+        from web import start_refresher
+
         with refresh_log.open("wb") as out:
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-c", loop],
-                    env={**os.environ, "PYTHONPATH": str(SRC)},
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            procs.append(start_refresher(db_url, out=out, env={**os.environ, "PYTHONPATH": str(SRC)}))
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -326,7 +312,16 @@ def one_round(
                     )
                 )
             ]
-        refreshes = refresh_log.read_text().split() if refresh else []
+        # one line per refresh finished: "refresh_all N clients S s"
+        refreshes = (
+            [
+                line.split()[-2]
+                for line in refresh_log.read_text().splitlines()
+                if line.startswith("refresh_all ")
+            ]
+            if refresh
+            else []
+        )
         return {
             "refreshes": f"{len(refreshes)} ({', '.join(refreshes)} s)" if refresh else "—",
             "workers": workers,

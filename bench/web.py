@@ -269,6 +269,23 @@ async def load(
     }
 
 
+def start_refresher(url: str, *, out: Any, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Re-assess the whole portfolio over and over in another process, as workers do on a schedule;
+    it writes ``refresh_all N clients S s`` to ``out`` after each (``bench/scale.py`` reads them)."""
+    loop = (
+        "import time\n"
+        "from goodterms.app import Goodterms\n"
+        "from goodterms.assess.store import refresh_all\n"
+        f"gt = Goodterms.open({url!r})\n"
+        "while True:\n"
+        "    t = time.perf_counter(); n = refresh_all(gt)\n"
+        "    print(f'refresh_all {n} clients {time.perf_counter() - t:.1f} s', flush=True)\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", loop], env=env or {**os.environ}, stdout=out, stderr=subprocess.STDOUT
+    )
+
+
 def _start(cmd: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
 
@@ -300,16 +317,7 @@ def serve_and_load(args: argparse.Namespace, url: str, token: str) -> dict[str, 
             httpx.get(f"{base}/api/today", headers={"Authorization": f"Bearer {token}"}, timeout=600)
         out["first_today_per_process_s"] = round((time.perf_counter() - t) / len(bases), 2)
         if args.refresh_while:
-            loop = (
-                "import sys, time\n"
-                "from goodterms.app import Goodterms\n"
-                "from goodterms.assess.store import refresh_all\n"
-                f"gt = Goodterms.open({url!r})\n"
-                "while True:\n"
-                "    t = time.perf_counter(); n = refresh_all(gt)\n"
-                "    print(f'refresh_all {n} clients {time.perf_counter() - t:.1f} s', file=sys.stderr, flush=True)\n"
-            )
-            refresher = subprocess.Popen([sys.executable, "-c", loop], env={**os.environ})
+            refresher = start_refresher(url, out=sys.stderr)  # its lines beside this JSON, not in it
         out["load"] = asyncio.run(  # the stress figure: no pause between pages
             load(bases, token, users=args.users, duration=args.duration, clients=args.clients)
         )

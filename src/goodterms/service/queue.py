@@ -205,10 +205,37 @@ def conninfo(engine: Engine) -> str:
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+#: The unique index that lets one job of a lock be "doing" at a time (procrastinate's schema).
+LOCK_INDEX = "procrastinate_jobs_lock_idx_v1"
+#: Fetches tried at once when another worker took a job of the same lock first.
+FETCH_TRIES = 3
+
+
+class JobManager(procrastinate.manager.JobManager):
+    """procrastinate's job manager, with a worker that loses a race for a lock going on working.
+
+    Two workers fetching at once can both pick a job of the same lock (a client's acknowledgements,
+    "assess"); the database's unique index refuses the second, and procrastinate lets that error out
+    of the worker, which then stops (procrastinate issues #1242, #1599). Here the loser fetches
+    again: the lock is taken now, so it gets another job or none, and waits for the next one.
+    """
+
+    async def fetch_job(self, queues: Any, worker_id: int) -> procrastinate.jobs.Job | None:
+        for _ in range(FETCH_TRIES):
+            try:
+                return await super().fetch_job(queues, worker_id)
+            except procrastinate.exceptions.UniqueViolation as exc:
+                if exc.constraint_name != LOCK_INDEX:
+                    raise
+                log.info("another worker took a job of the same lock first; fetching again")
+        return None
+
+
 def make_app(engine: Engine, *, pool_size: int = 4) -> procrastinate.App:
     """A procrastinate App on the ledger's database with goodterms' tasks (``goodterms:<name>``)."""
     connector = procrastinate.PsycopgConnector(conninfo=conninfo(engine), min_size=1, max_size=pool_size)
     app = procrastinate.App(connector=connector)
+    app.job_manager = JobManager(connector=connector)  # before the tasks, which keep the app's manager
     app.add_tasks_from(_blueprint(), namespace="goodterms")
     return app
 
